@@ -1,27 +1,26 @@
-using UnifyAdmin.Components;
+using UnifyAdmin;
+using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+// Serve MudBlazor's and the framework's assets from a plain build in every environment (a published app has them in wwwroot).
+builder.WebHost.UseStaticWebAssets();
+
+builder.Services.AddPersistence(builder.Configuration, builder.Environment);
+builder.Services.AddSecurity();
+builder.Services.AddSandbox(builder.Configuration, builder.Environment);
+builder.Services.AddWeb();
 
 var app = builder.Build();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+await app.PrepareDatabaseAsync();
+app.UseWeb();
+app.MapOperations();
+app.MapSandbox();
+app.MapWeb();
 
 app.Run();
+
+/// <summary>The entry point, visible to the test host.</summary>
+public partial class Program;

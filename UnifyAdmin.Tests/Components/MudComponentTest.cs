@@ -1,0 +1,24 @@
+using Bunit;
+using MudBlazor;
+using Bunit.TestDoubles;
+using MudBlazor.Services;
+
+namespace UnifyAdmin.Tests.Components;
+
+/// <summary>
+/// Base for bUnit tests of MudBlazor components: loose JS interop, MudBlazor's services, and a rendered
+/// <see cref="MudPopoverProvider"/> so menus, selects and tooltips can open.
+/// </summary>
+public abstract class MudComponentTest : BunitContext
+{
+    protected MudComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Auth = AddAuthorization();
+        Render<MudPopoverProvider>();
+    }
+
+    /// <summary>Who the test's user is: anonymous until a test says otherwise.</summary>
+    protected BunitAuthorizationContext Auth { get; }
+}

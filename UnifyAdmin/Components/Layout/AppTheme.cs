@@ -1,0 +1,29 @@
+using MudBlazor;
+
+namespace UnifyAdmin.Components.Layout;
+
+/// <summary>The one MudBlazor theme of the app, light and dark.</summary>
+public static class AppTheme
+{
+    public static MudTheme Theme { get; } = new()
+    {
+        PaletteLight = new PaletteLight
+        {
+            Primary = "#3949ab",
+            Secondary = "#00897b",
+            AppbarBackground = "#283593",
+        },
+        PaletteDark = new PaletteDark
+        {
+            Primary = "#7986cb",
+            Secondary = "#4db6ac",
+        },
+        Typography = new Typography
+        {
+            Default = new DefaultTypography
+            {
+                FontFamily = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"],
+            },
+        },
+    };
+}
