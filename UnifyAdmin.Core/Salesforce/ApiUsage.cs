@@ -33,7 +33,7 @@ public sealed partial record ApiUsage(long Used, long Allowed)
         return true;
     }
 
-    [GeneratedRegex(@"api-usage=(\d+)/(\d+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![\w-])api-usage=(\d+)/(\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex UsagePattern();
 }
 

@@ -37,13 +37,24 @@ public sealed record SalesforceObjectDescribe(
     string? KeyPrefix,
     IReadOnlyList<SalesforceField> Fields)
 {
-    private Dictionary<string, SalesforceField>? byName;
+    // Keyed by the list it was built from, because `with` copies this field along with Fields.
+    private (IReadOnlyList<SalesforceField> Source, Dictionary<string, SalesforceField> Map)? byName;
 
     /// <summary>The field of that name (case-insensitive), or null.</summary>
     public SalesforceField? FindField(string name)
     {
-        byName ??= Fields.GroupBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        return byName.GetValueOrDefault(name);
+        if (byName is not { } index || !ReferenceEquals(index.Source, Fields))
+        {
+            var map = new Dictionary<string, SalesforceField>(StringComparer.OrdinalIgnoreCase);
+            foreach (var field in Fields)
+            {
+                map.TryAdd(field.Name, field);
+            }
+
+            byName = index = (Fields, map);
+        }
+
+        return index.Map.GetValueOrDefault(name);
     }
 
     /// <summary>The reference field whose <c>relationshipName</c> matches (case-insensitive), or null.</summary>
