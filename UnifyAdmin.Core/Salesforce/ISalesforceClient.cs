@@ -31,6 +31,9 @@ public interface ISalesforceClient
     /// <summary>Streams a query page by page, with <c>totalSize</c> and the next page's locator.</summary>
     IAsyncEnumerable<SalesforceQueryPage> QueryPagesAsync(string soql, bool includeDeleted = false, int? batchSize = null, CancellationToken ct = default);
 
+    /// <summary>Continues a query from a saved <c>nextRecordsUrl</c> (valid for about two days), page by page.</summary>
+    IAsyncEnumerable<SalesforceQueryPage> QueryMoreAsync(string nextRecordsUrl, int? batchSize = null, CancellationToken ct = default);
+
     /// <summary>Runs a <c>SELECT COUNT() …</c> query and returns its <c>totalSize</c>.</summary>
     Task<long> CountAsync(string soql, bool includeDeleted = false, CancellationToken ct = default);
 

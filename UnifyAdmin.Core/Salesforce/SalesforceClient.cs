@@ -108,6 +108,24 @@ public sealed partial class SalesforceClient : ISalesforceClient
             throw new SoqlTooLongException($"The query URL would be {path.Length} bytes; Salesforce accepts at most about {SoqlQuery.MaxRequestPathLength}. Select fewer fields or split the query.");
         }
 
+        await foreach (var page in StreamPagesAsync(path, size, ct))
+        {
+            yield return page;
+        }
+    }
+
+    public IAsyncEnumerable<SalesforceQueryPage> QueryMoreAsync(string nextRecordsUrl, int? batchSize = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(nextRecordsUrl) || !nextRecordsUrl.StartsWith("/services/data/", StringComparison.Ordinal) || nextRecordsUrl.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A query locator looks like /services/data/vNN.0/query/01g…-2000.", nameof(nextRecordsUrl));
+        }
+
+        return StreamPagesAsync(nextRecordsUrl, batchSize ?? options.QueryBatchSize, ct);
+    }
+
+    private async IAsyncEnumerable<SalesforceQueryPage> StreamPagesAsync(string path, int? size, [EnumeratorCancellation] CancellationToken ct)
+    {
         var parser = new SalesforceQueryPageParser();
         using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var current = new PageBuffer();
