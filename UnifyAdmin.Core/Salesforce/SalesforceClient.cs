@@ -1,0 +1,434 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+
+namespace UnifyAdmin.Core.Salesforce;
+
+/// <summary>The REST client of one connection; create it with <see cref="ISalesforceClientFactory"/>.</summary>
+public sealed partial class SalesforceClient : ISalesforceClient
+{
+    private static readonly HashSet<string> ReconnectErrors = new(StringComparer.Ordinal)
+    {
+        "invalid_grant", "invalid_client", "invalid_client_id", "unauthorized_client", "inactive_user", "inactive_org",
+    };
+
+    private readonly HttpClient http;
+    private readonly SalesforceConnection connection;
+    private readonly SalesforceOAuthClient oauth;
+    private readonly ISalesforceConnectionStore store;
+    private readonly ApiUsageMeter meter;
+    private readonly SalesforceOptions options;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim refreshLock = new(1, 1);
+    private readonly string apiVersion;
+    private volatile string accessToken;
+    private volatile Uri instanceUrl;
+
+    internal SalesforceClient(
+        HttpClient http,
+        SalesforceConnection connection,
+        SalesforceOAuthClient oauth,
+        ISalesforceConnectionStore store,
+        ApiUsageMeter meter,
+        SalesforceOptions options,
+        ILogger logger)
+    {
+        this.http = http;
+        this.connection = connection;
+        this.oauth = oauth;
+        this.store = store;
+        this.meter = meter;
+        this.options = options;
+        this.logger = logger;
+        SalesforceHosts.Validate(connection.LoginHost);
+        instanceUrl = SalesforceHosts.Validate(connection.InstanceUrl);
+        accessToken = connection.AccessToken;
+        apiVersion = (connection.ApiVersion ?? options.ApiVersion).TrimStart('v', 'V');
+    }
+
+    public Guid SourceId => connection.SourceId;
+
+    public Uri InstanceUrl => instanceUrl;
+
+    private string DataPath => $"services/data/v{apiVersion}/";
+
+    public async Task<IReadOnlyList<SalesforceApiVersion>> GetVersionsAsync(CancellationToken ct = default)
+        => await GetJsonAsync<List<SalesforceApiVersion>>("services/data/", ct);
+
+    public Task<SalesforceDescribeGlobal> DescribeGlobalAsync(CancellationToken ct = default)
+        => GetJsonAsync<SalesforceDescribeGlobal>(DataPath + "sobjects/", ct);
+
+    public Task<SalesforceObjectDescribe> DescribeAsync(string objectName, CancellationToken ct = default)
+        => GetJsonAsync<SalesforceObjectDescribe>(DataPath + $"sobjects/{CheckName(objectName)}/describe/", ct);
+
+    public async Task<IReadOnlyDictionary<string, SalesforceLimit>> GetLimitsAsync(CancellationToken ct = default)
+        => await GetJsonAsync<Dictionary<string, SalesforceLimit>>(DataPath + "limits/", ct);
+
+    public Task<SalesforceUpdatedResult> GetUpdatedAsync(string objectName, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default)
+        => GetJsonAsync<SalesforceUpdatedResult>(DataPath + $"sobjects/{CheckName(objectName)}/updated/?start={Instant(start)}&end={Instant(end)}", ct);
+
+    public Task<SalesforceDeletedResult> GetDeletedAsync(string objectName, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default)
+        => GetJsonAsync<SalesforceDeletedResult>(DataPath + $"sobjects/{CheckName(objectName)}/deleted/?start={Instant(start)}&end={Instant(end)}", ct);
+
+    public IAsyncEnumerable<SalesforceRecord> QueryAsync(string soql, int? batchSize = null, CancellationToken ct = default)
+        => Flatten(QueryPagesAsync(soql, includeDeleted: false, batchSize, ct), ct);
+
+    public IAsyncEnumerable<SalesforceRecord> QueryAllAsync(string soql, int? batchSize = null, CancellationToken ct = default)
+        => Flatten(QueryPagesAsync(soql, includeDeleted: true, batchSize, ct), ct);
+
+    public async Task<long> CountAsync(string soql, bool includeDeleted = false, CancellationToken ct = default)
+    {
+        await foreach (var page in QueryPagesAsync(soql, includeDeleted, null, ct))
+        {
+            return page.TotalSize;
+        }
+
+        return 0;
+    }
+
+    public async IAsyncEnumerable<SalesforceQueryPage> QueryPagesAsync(
+        string soql, bool includeDeleted = false, int? batchSize = null, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(soql);
+        var size = batchSize ?? options.QueryBatchSize;
+        if (size is { } n && (n < 200 || n > 2000))
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), n, "Salesforce accepts a batch size between 200 and 2000.");
+        }
+
+        var path = DataPath + (includeDeleted ? "queryAll" : "query") + "?q=" + Uri.EscapeDataString(soql);
+        if (path.Length > SoqlQuery.MaxRequestPathLength)
+        {
+            throw new SoqlTooLongException($"The query URL would be {path.Length} bytes; Salesforce accepts at most about {SoqlQuery.MaxRequestPathLength}. Select fewer fields or split the query.");
+        }
+
+        await foreach (var page in StreamPagesAsync(path, size, ct))
+        {
+            yield return page;
+        }
+    }
+
+    public IAsyncEnumerable<SalesforceQueryPage> QueryMoreAsync(string nextRecordsUrl, int? batchSize = null, CancellationToken ct = default)
+    {
+        if (string.IsNullOrEmpty(nextRecordsUrl) || !nextRecordsUrl.StartsWith("/services/data/", StringComparison.Ordinal) || nextRecordsUrl.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A query locator looks like /services/data/vNN.0/query/01g…-2000.", nameof(nextRecordsUrl));
+        }
+
+        return StreamPagesAsync(nextRecordsUrl, batchSize ?? options.QueryBatchSize, ct);
+    }
+
+    private async IAsyncEnumerable<SalesforceQueryPage> StreamPagesAsync(string path, int? size, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var parser = new SalesforceQueryPageParser();
+        using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var current = new PageBuffer();
+        var spare = new PageBuffer();
+        Task<PageBuffer> fetch = FetchPageAsync(path, size, current, prefetch.Token);
+        try
+        {
+            while (true)
+            {
+                var bytes = await fetch;
+                SalesforceQueryPage page;
+                try
+                {
+                    page = parser.Parse(bytes.Span);
+                }
+                catch (JsonException e)
+                {
+                    throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), "Salesforce sent a query page that is not valid JSON.", e);
+                }
+
+                (current, spare) = (spare, current);
+
+                // Fetch the next page while the caller works through this one.
+                var hasNext = !page.Done && page.NextRecordsUrl is not null;
+                if (hasNext)
+                {
+                    fetch = FetchPageAsync(page.NextRecordsUrl!, size, current, prefetch.Token);
+                }
+
+                yield return page;
+                if (!hasNext)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            if (fetch.IsFaulted)
+            {
+                _ = fetch.Exception; // observed: the caller stopped before needing this page
+            }
+            else if (!fetch.IsCompleted)
+            {
+                prefetch.Cancel();
+                try
+                {
+                    await fetch;
+                }
+                catch (Exception)
+                {
+                    // The caller stopped reading; the unfinished prefetch no longer matters.
+                }
+            }
+
+            current.Dispose();
+            spare.Dispose();
+        }
+    }
+
+    private static async IAsyncEnumerable<SalesforceRecord> Flatten(IAsyncEnumerable<SalesforceQueryPage> pages, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var page in pages.WithCancellation(ct))
+        {
+            foreach (var record in page.Records)
+            {
+                yield return record;
+            }
+        }
+    }
+
+    private async Task<PageBuffer> FetchPageAsync(string pathOrLocator, int? batchSize, PageBuffer buffer, CancellationToken ct)
+    {
+        using var response = await SendAsync(pathOrLocator, batchSize, ct);
+        using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bodyTimeout.CancelAfter(options.Timeout);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
+            await buffer.FillAsync(stream, bodyTimeout.Token);
+            return buffer;
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), "Salesforce did not finish sending a query page in time.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"The connection to Salesforce broke while reading a query page: {e.Message}", e);
+        }
+    }
+
+    private async Task<T> GetJsonAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await SendAsync(path, null, ct);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            return await JsonSerializer.DeserializeAsync<T>(stream, SalesforceJson.Options, ct)
+                ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Salesforce sent an answer to {typeof(T).Name} that could not be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Sends a GET; reports API usage; refreshes and retries once on 401; maps errors.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string pathOrLocator, int? batchSize, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = accessToken;
+            using var request = new HttpRequestMessage(HttpMethod.Get, SalesforceHosts.Combine(instanceUrl, pathOrLocator));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (batchSize is { } size)
+            {
+                request.Headers.TryAddWithoutValidation("Sforce-Query-Options", "batchSize=" + size.ToString(CultureInfo.InvariantCulture));
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Could not reach Salesforce at {SalesforceHosts.Display(instanceUrl)}: {e.Message}", e);
+            }
+            catch (Exception e) when (e is TimeoutRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Salesforce at {SalesforceHosts.Display(instanceUrl)} did not answer in time.", e);
+            }
+
+            var usage = await ReportUsageAsync(response, ct);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            string body;
+            using (response)
+            {
+                body = await response.Content.ReadAsStringAsync(ct);
+            }
+
+            SalesforceErrors.TryParseApiError(body, out var errorCode, out var message);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+            {
+                LogSessionExpired(logger, connection.SourceId, errorCode ?? "401");
+                await RefreshAsync(token, ct);
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Forbidden && errorCode == "REQUEST_LIMIT_EXCEEDED")
+            {
+                throw new SalesforceApiLimitExceededException(message!, usage);
+            }
+
+            throw new SalesforceApiException(
+                response.StatusCode,
+                errorCode ?? response.StatusCode.ToString(),
+                message ?? $"HTTP {(int)response.StatusCode} without a Salesforce error body.");
+        }
+    }
+
+    private async Task<ApiUsage?> ReportUsageAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (!response.Headers.TryGetValues(ApiUsage.HeaderName, out var values))
+        {
+            return null;
+        }
+
+        foreach (var value in values)
+        {
+            if (ApiUsage.TryParse(value, out var usage))
+            {
+                meter.Record(connection.SourceId, usage);
+                await store.RecordApiUsageAsync(connection.SourceId, usage, ct);
+                return usage;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gets a new access token, unless another call already replaced the one that failed.</summary>
+    private async Task RefreshAsync(string failedToken, CancellationToken ct)
+    {
+        await refreshLock.WaitAsync(ct);
+        try
+        {
+            if (!string.Equals(accessToken, failedToken, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            SalesforceToken token;
+            try
+            {
+                token = await RequestNewTokenAsync(ct);
+            }
+            catch (SalesforceOAuthException e) when (ReconnectErrors.Contains(e.Error))
+            {
+                var reason = $"Salesforce refused to renew the session ({e.Error}: {e.Description ?? "no description"}).";
+                LogNeedsReconnect(logger, connection.SourceId, e.Error);
+                await store.MarkNeedsReconnectAsync(connection.SourceId, reason, CancellationToken.None);
+                throw new SalesforceReconnectRequiredException(connection.SourceId, reason, e);
+            }
+
+            instanceUrl = SalesforceHosts.Validate(token.InstanceUrl);
+            accessToken = token.AccessToken;
+            await store.SaveAccessTokenAsync(connection.SourceId, token.AccessToken, token.InstanceUrl, ct);
+            LogRefreshed(logger, connection.SourceId);
+        }
+        finally
+        {
+            refreshLock.Release();
+        }
+    }
+
+    private Task<SalesforceToken> RequestNewTokenAsync(CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(connection.RefreshToken))
+        {
+            return oauth.RefreshAsync(connection.LoginHost, connection.ClientId, connection.ClientSecret, connection.RefreshToken, ct);
+        }
+
+        if (!string.IsNullOrEmpty(connection.JwtUsername) && !string.IsNullOrEmpty(connection.JwtPrivateKeyPem))
+        {
+            return oauth.JwtBearerAsync(connection.LoginHost, connection.ClientId, connection.JwtUsername, connection.JwtPrivateKeyPem, ct);
+        }
+
+        if (!string.IsNullOrEmpty(connection.ClientSecret))
+        {
+            return oauth.ClientCredentialsAsync(connection.LoginHost, connection.ClientId, connection.ClientSecret, ct);
+        }
+
+        throw new SalesforceReconnectRequiredException(connection.SourceId, "The session expired and the source has no refresh token, JWT key or client secret to renew it.");
+    }
+
+    private static string CheckName(string objectName)
+        => ObjectName().IsMatch(objectName) ? objectName : throw new ArgumentException($"\"{objectName}\" is not a Salesforce object name.", nameof(objectName));
+
+    private static string Instant(DateTimeOffset value)
+        => Uri.EscapeDataString(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", CultureInfo.InvariantCulture));
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
+    private static partial Regex ObjectName();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Salesforce session of source {SourceId} expired ({ErrorCode}); renewing it once")]
+    private static partial void LogSessionExpired(ILogger logger, Guid sourceId, string errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renewed the Salesforce session of source {SourceId}")]
+    private static partial void LogRefreshed(ILogger logger, Guid sourceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Salesforce source {SourceId} needs reconnecting: renewal refused with {Error}")]
+    private static partial void LogNeedsReconnect(ILogger logger, Guid sourceId, string error);
+
+    /// <summary>A pooled, growable byte buffer holding one page's response body.</summary>
+    private sealed class PageBuffer : IDisposable
+    {
+        private byte[] bytes = [];
+        private int length;
+
+        public ReadOnlySpan<byte> Span => bytes.AsSpan(0, length);
+
+        public async Task FillAsync(Stream stream, CancellationToken ct)
+        {
+            length = 0;
+            if (bytes.Length == 0)
+            {
+                bytes = ArrayPool<byte>.Shared.Rent(1 << 20);
+            }
+
+            while (true)
+            {
+                if (length == bytes.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(bytes.Length * 2);
+                    bytes.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(bytes);
+                    bytes = bigger;
+                }
+
+                var read = await stream.ReadAsync(bytes.AsMemory(length), ct);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                length += read;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (bytes.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+                bytes = [];
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace UnifyAdmin.Core.Salesforce;
+
+/// <summary>Validates and combines Salesforce host URLs (login host, instance URL).</summary>
+public static class SalesforceHosts
+{
+    /// <summary>The production login host.</summary>
+    public static readonly Uri Production = new("https://login.salesforce.com");
+
+    /// <summary>The login host of Salesforce sandbox orgs.</summary>
+    public static readonly Uri Sandbox = new("https://test.salesforce.com");
+
+    /// <summary>
+    /// Parses a login host or instance URL: it must be an absolute http(s) URL without query or fragment.
+    /// A path is kept (the demo org lives under one). Throws <see cref="SalesforceHostException"/> otherwise.
+    /// </summary>
+    public static Uri Validate(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url)
+            || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            throw new SalesforceHostException(url ?? "", $"\"{url}\" is not an absolute URL; use e.g. https://login.salesforce.com.");
+        }
+
+        return Validate(uri);
+    }
+
+    /// <summary>Checks a host URL; see <see cref="Validate(string?)"/>.</summary>
+    public static Uri Validate(Uri uri)
+    {
+        if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new SalesforceHostException(uri.OriginalString, $"\"{uri.OriginalString}\" is not an absolute http(s) URL; use e.g. https://login.salesforce.com.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw new SalesforceHostException(uri.GetLeftPart(UriPartial.Authority), $"The Salesforce host \"{uri.GetLeftPart(UriPartial.Path)}\" must not carry a query, fragment or user info.");
+        }
+
+        return uri;
+    }
+
+    /// <summary>Appends a path to a host URL, keeping the host's own path (no trailing slash doubling).</summary>
+    public static Uri Combine(Uri host, string path)
+        => new(host.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + path.TrimStart('/'));
+
+    /// <summary>The host as used in messages and the JWT audience: no trailing slash.</summary>
+    public static string Display(Uri host) => host.GetLeftPart(UriPartial.Path).TrimEnd('/');
+}

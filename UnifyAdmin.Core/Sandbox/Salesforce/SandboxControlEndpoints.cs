@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace UnifyAdmin.Core.Sandbox.Salesforce;
+
+/// <summary>JSON control API for tests: change records and schema, expire tokens, spend the allowance, inject faults.</summary>
+internal static class SandboxControlEndpoints
+{
+    public static void Map(RouteGroupBuilder control)
+    {
+        control.MapPost("/reset", Handle((org, _) => { org.Reset(); return Task.FromResult<object?>(null); }));
+        control.MapPost("/records/{object}", async ctx =>
+        {
+            await Run(ctx, async org =>
+            {
+                var id = org.Insert(Route(ctx, "object"), await ReadFieldsAsync(ctx));
+                await SandboxJson.WriteAsync(ctx, 201, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", id);
+                    w.WriteBoolean("success", true);
+                    w.WriteEndObject();
+                });
+            });
+        });
+        control.MapPatch("/records/{object}/{id}", Handle(async (org, ctx) =>
+        {
+            org.Update(Route(ctx, "object"), Route(ctx, "id"), await ReadFieldsAsync(ctx));
+            return null;
+        }));
+        control.MapDelete("/records/{object}/{id}", Handle((org, ctx) =>
+        {
+            if (ctx.Request.Query["hard"] == "true")
+            {
+                org.HardDelete(Route(ctx, "object"), Route(ctx, "id"));
+            }
+            else
+            {
+                org.SoftDelete(Route(ctx, "object"), Route(ctx, "id"));
+            }
+
+            return Task.FromResult<object?>(null);
+        }));
+        control.MapGet("/records/{object}/index/{index:long}", async ctx =>
+        {
+            await Run(ctx, org =>
+            {
+                var id = org.RecordId(Route(ctx, "object"), long.Parse(Route(ctx, "index"), System.Globalization.CultureInfo.InvariantCulture));
+                return SandboxJson.WriteAsync(ctx, 200, w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", id);
+                    w.WriteEndObject();
+                });
+            });
+        });
+        control.MapPost("/schema/{object}/fields", Handle(async (org, ctx) =>
+        {
+            using var body = await ReadBodyAsync(ctx);
+            var root = body.RootElement;
+            org.AddField(Route(ctx, "object"), new SandboxFieldDefinition(
+                Text(root, "name") ?? throw Invalid("name is required"),
+                Text(root, "type") ?? throw Invalid("type is required"),
+                Text(root, "label"),
+                root.TryGetProperty("length", out var length) && length.ValueKind == JsonValueKind.Number ? length.GetInt32() : null,
+                root.TryGetProperty("picklistValues", out var values) && values.ValueKind == JsonValueKind.Array
+                    ? values.EnumerateArray().Select(v => v.GetString() ?? "").ToList()
+                    : null,
+                Text(root, "referenceTo"),
+                Text(root, "relationshipName")));
+            return null;
+        }));
+        control.MapDelete("/schema/{object}/fields/{field}", Handle((org, ctx) =>
+        {
+            org.RemoveField(Route(ctx, "object"), Route(ctx, "field"));
+            return Task.FromResult<object?>(null);
+        }));
+        control.MapPut("/schema/{object}/fields/{field}/type", Handle(async (org, ctx) =>
+        {
+            using var body = await ReadBodyAsync(ctx);
+            org.RetypeField(Route(ctx, "object"), Route(ctx, "field"), Text(body.RootElement, "type") ?? throw Invalid("type is required"));
+            return null;
+        }));
+        control.MapPost("/tokens/expire-access", Handle((org, _) => { org.ExpireAccessTokens(); return Task.FromResult<object?>(null); }));
+        control.MapPost("/tokens/expire-refresh", Handle((org, _) => { org.ExpireRefreshTokens(); return Task.FromResult<object?>(null); }));
+        control.MapGet("/limits", async ctx => await Run(ctx, org => SandboxJson.WriteAsync(ctx, 200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("max", org.Options.DailyApiLimit);
+            w.WriteNumber("used", org.ApiCallsUsed);
+            w.WriteNumber("remaining", org.ApiCallsRemaining);
+            w.WriteEndObject();
+        })));
+        control.MapPut("/limits", Handle(async (org, ctx) =>
+        {
+            using var body = await ReadBodyAsync(ctx);
+            if (!body.RootElement.TryGetProperty("remaining", out var remaining) || !remaining.TryGetInt64(out var value))
+            {
+                throw Invalid("remaining (a whole number) is required");
+            }
+
+            org.SetRemainingApiCalls(value);
+            return null;
+        }));
+        control.MapPut("/api-enabled", Handle(async (org, ctx) =>
+        {
+            using var body = await ReadBodyAsync(ctx);
+            if (!body.RootElement.TryGetProperty("enabled", out var enabled) || enabled.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw Invalid("enabled (true or false) is required");
+            }
+
+            org.SetApiEnabled(enabled.GetBoolean());
+            return null;
+        }));
+        control.MapPost("/faults", Handle(async (org, ctx) =>
+        {
+            using var body = await ReadBodyAsync(ctx);
+            var root = body.RootElement;
+            if (root.TryGetProperty("statusCode", out var status))
+            {
+                var count = root.TryGetProperty("count", out var n) ? n.GetInt32() : 1;
+                org.InjectFaults(status.GetInt32(), count);
+            }
+
+            if (root.TryGetProperty("delayMs", out var delay))
+            {
+                org.SetResponseDelay(TimeSpan.FromMilliseconds(delay.GetInt32()));
+            }
+
+            return null;
+        }));
+        control.MapDelete("/faults", Handle((org, _) => { org.ClearFaults(); return Task.FromResult<object?>(null); }));
+    }
+
+    private static string Route(HttpContext ctx, string name) => ctx.GetRouteValue(name) as string ?? "";
+
+    private static SandboxOrgException Invalid(string message) => new(400, "JSON_PARSER_ERROR", message);
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static async Task<JsonDocument> ReadBodyAsync(HttpContext ctx)
+    {
+        try
+        {
+            var document = await JsonDocument.ParseAsync(ctx.Request.Body, cancellationToken: ctx.RequestAborted);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw Invalid("The body must be a JSON object");
+            }
+
+            return document;
+        }
+        catch (JsonException e)
+        {
+            throw Invalid("The body is not valid JSON: " + e.Message);
+        }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, object?>> ReadFieldsAsync(HttpContext ctx)
+    {
+        using var body = await ReadBodyAsync(ctx);
+        // Clone, because the values outlive the document.
+        return body.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static RequestDelegate Handle(Func<SalesforceSandboxOrg, HttpContext, Task<object?>> action) => ctx => Run(ctx, async org =>
+    {
+        await action(org, ctx);
+        ctx.Response.StatusCode = 204;
+    });
+
+    private static async Task Run(HttpContext ctx, Func<SalesforceSandboxOrg, Task> action)
+    {
+        try
+        {
+            await action(ctx.RequestServices.GetRequiredService<SalesforceSandboxOrg>());
+        }
+        catch (SandboxOrgException e)
+        {
+            await SandboxJson.WriteErrorAsync(ctx, e.StatusCode, e.ErrorCode, e.Message);
+        }
+    }
+}

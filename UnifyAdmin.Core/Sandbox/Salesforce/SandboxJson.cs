@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace UnifyAdmin.Core.Sandbox.Salesforce;
+
+/// <summary>Salesforce's JSON value formats and small helpers for writing responses without reflection.</summary>
+internal static class SandboxJson
+{
+    public const string DateTimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'+0000'";
+
+    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string FormatDateTime(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+
+    public static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string s:
+                writer.WriteStringValue(s);
+                break;
+            case bool b:
+                writer.WriteBooleanValue(b);
+                break;
+            case long l:
+                writer.WriteNumberValue(l);
+                break;
+            case int i:
+                writer.WriteNumberValue(i);
+                break;
+            case double d:
+                writer.WriteNumberValue(d);
+                break;
+            case decimal m:
+                writer.WriteNumberValue(m);
+                break;
+            case DateTime dt:
+            {
+                Span<char> buffer = stackalloc char[32];
+                dt.TryFormat(buffer, out var written, DateTimeFormat, CultureInfo.InvariantCulture);
+                writer.WriteStringValue(buffer[..written]);
+                break;
+            }
+
+            case DateOnly date:
+            {
+                Span<char> buffer = stackalloc char[16];
+                date.TryFormat(buffer, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                writer.WriteStringValue(buffer[..written]);
+                break;
+            }
+
+            case SandboxAddress address:
+                // Salesforce writes the address components in alphabetical order.
+                writer.WriteStartObject();
+                writer.WriteString("city", address.City);
+                writer.WriteString("country", address.Country);
+                writer.WriteString("geocodeAccuracy", address.GeocodeAccuracy);
+                WriteNullableNumber(writer, "latitude", address.Latitude);
+                WriteNullableNumber(writer, "longitude", address.Longitude);
+                writer.WriteString("postalCode", address.PostalCode);
+                writer.WriteString("state", address.State);
+                writer.WriteString("street", address.Street);
+                writer.WriteEndObject();
+                break;
+            default:
+                writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
+                break;
+        }
+    }
+
+    private static void WriteNullableNumber(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    public static async Task WriteAsync(HttpContext ctx, int status, Action<Utf8JsonWriter> write)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json;charset=UTF-8";
+        await using (var writer = new Utf8JsonWriter(ctx.Response.BodyWriter, WriterOptions))
+        {
+            write(writer);
+        }
+
+        await ctx.Response.BodyWriter.FlushAsync(ctx.RequestAborted);
+    }
+
+    /// <summary>REST errors are a JSON array of message and errorCode.</summary>
+    public static Task WriteErrorAsync(HttpContext ctx, int status, string errorCode, string message) =>
+        WriteAsync(ctx, status, w =>
+        {
+            w.WriteStartArray();
+            w.WriteStartObject();
+            w.WriteString("message", message);
+            w.WriteString("errorCode", errorCode);
+            w.WriteEndObject();
+            w.WriteEndArray();
+        });
+
+    /// <summary>OAuth errors have their own shape: an object of error and error_description.</summary>
+    public static Task WriteOAuthErrorAsync(HttpContext ctx, string error, string description, int status = 400) =>
+        WriteAsync(ctx, status, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("error", error);
+            w.WriteString("error_description", description);
+            w.WriteEndObject();
+        });
+
+    public static bool TryParseDateTime(string? text, out DateTime utc) => Soql.SoqlLexer.TryParseDateTime(text ?? "", out utc)
+        || (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) && SetUtc(parsed, out utc));
+
+    private static bool SetUtc(DateTimeOffset value, out DateTime utc)
+    {
+        utc = value.UtcDateTime;
+        return true;
+    }
+
+    /// <summary>Turns a JSON or CLR input value into the in-memory type of a field's kind.</summary>
+    public static object? ConvertForField(SandboxField field, object? input)
+    {
+        if (input is JsonElement element)
+        {
+            input = element.ValueKind switch
+            {
+                JsonValueKind.Null or JsonValueKind.Undefined => null,
+                JsonValueKind.String => element.GetString(),
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                JsonValueKind.Number => element.TryGetInt64(out var l) ? l : element.GetDouble(),
+                _ => throw new SandboxOrgException(400, "JSON_PARSER_ERROR", $"Field '{field.Name}' cannot take a JSON {element.ValueKind}"),
+            };
+        }
+
+        if (input is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return field.Kind switch
+            {
+                SandboxValueKind.Text => input is string s ? s : Convert.ToString(input, CultureInfo.InvariantCulture),
+                SandboxValueKind.Boolean => input is string s ? bool.Parse(s) : Convert.ToBoolean(input, CultureInfo.InvariantCulture),
+                SandboxValueKind.Integer => Convert.ToInt64(input, CultureInfo.InvariantCulture),
+                SandboxValueKind.Number => Convert.ToDouble(input, CultureInfo.InvariantCulture),
+                SandboxValueKind.Date => input switch
+                {
+                    DateOnly d => d,
+                    DateTime dt => DateOnly.FromDateTime(dt),
+                    DateTimeOffset dto => DateOnly.FromDateTime(dto.UtcDateTime),
+                    _ => DateOnly.ParseExact(Convert.ToString(input, CultureInfo.InvariantCulture)!, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                },
+                SandboxValueKind.DateTime => input switch
+                {
+                    DateTime dt => dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt.ToUniversalTime(),
+                    DateTimeOffset dto => dto.UtcDateTime,
+                    string s when TryParseDateTime(s, out var utc) => utc,
+                    _ => throw new FormatException(),
+                },
+                _ => throw new SandboxOrgException(400, "INVALID_FIELD_FOR_INSERT_UPDATE", $"Field '{field.Name}' cannot be set directly"),
+            };
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new SandboxOrgException(400, "INVALID_TYPE_ON_FIELD_IN_RECORD", $"{field.Label}: value not of required type: {input}");
+        }
+    }
+}
+
+/// <summary>A control operation the org refuses, with the HTTP status and Salesforce-style error code to answer.</summary>
+public sealed class SandboxOrgException(int statusCode, string errorCode, string message) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+
+    public string ErrorCode { get; } = errorCode;
+}

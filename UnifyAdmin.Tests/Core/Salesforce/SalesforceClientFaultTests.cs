@@ -1,0 +1,294 @@
+using System.Net;
+using UnifyAdmin.Core.Salesforce;
+
+namespace UnifyAdmin.Tests.Core.Salesforce;
+
+/// <summary>A sandbox org that tests change (records, tokens, faults); each test starts from a reset org.</summary>
+public sealed class SalesforceFaultSandboxFixture : SalesforceSandboxFixture
+{
+    public override int ContactCount => 450;
+}
+
+public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSandboxFixture>
+{
+    private readonly SalesforceFaultSandboxFixture sandbox;
+
+    public SalesforceClientFaultTests(SalesforceFaultSandboxFixture sandbox)
+    {
+        this.sandbox = sandbox;
+        sandbox.Org.Reset();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Refreshes_token_once_when_session_expired()
+    {
+        var connection = await sandbox.ConnectAsync(Ct);
+        var client = sandbox.Factory.Create(connection);
+        sandbox.Org.ExpireAccessTokens();
+
+        var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
+
+        Assert.Equal(sandbox.ContactCount, count);
+        var stored = sandbox.Store.Get(connection.SourceId);
+        Assert.Equal(1, stored.TokenSaves);
+        Assert.NotEqual(connection.AccessToken, stored.AccessToken);
+        Assert.Equal(client.InstanceUrl, stored.InstanceUrl);
+
+        await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
+        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+    }
+
+    [Fact]
+    public async Task Refreshes_in_the_middle_of_a_stream_and_keeps_going()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        var rows = 0;
+
+        await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", batchSize: 200, ct: Ct))
+        {
+            if (++rows == 1)
+            {
+                sandbox.Org.ExpireAccessTokens();
+            }
+        }
+
+        Assert.Equal(sandbox.ContactCount, rows);
+        Assert.Equal(1, sandbox.Store.Get(client.SourceId).TokenSaves);
+    }
+
+    [Fact]
+    public async Task Marks_the_source_for_reconnect_when_the_refresh_token_is_refused()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.ExpireAccessTokens();
+        sandbox.Org.ExpireRefreshTokens();
+
+        var error = await Assert.ThrowsAsync<SalesforceReconnectRequiredException>(() => client.GetLimitsAsync(Ct));
+
+        Assert.Equal(client.SourceId, error.SourceId);
+        Assert.IsType<SalesforceOAuthException>(error.InnerException);
+        Assert.True(((SalesforceOAuthException)error.InnerException!).IsInvalidGrant);
+        Assert.Contains("invalid_grant", sandbox.Store.Get(client.SourceId).NeedsReconnectReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Renews_a_refresh_less_session_with_a_new_JWT_grant()
+    {
+        var pem = sandbox.JwtKey.ExportPkcs8PrivateKeyPem();
+        var token = await sandbox.OAuth.JwtBearerAsync(sandbox.LoginHost, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.Username, pem, Ct);
+        var connection = new SalesforceConnection(Guid.NewGuid(), sandbox.LoginHost, token.InstanceUrl, SalesforceSandboxFixture.ClientId, null, token.AccessToken,
+            JwtUsername: SalesforceSandboxFixture.Username, JwtPrivateKeyPem: pem);
+        var client = sandbox.Factory.Create(connection);
+        sandbox.Org.ExpireAccessTokens();
+
+        await client.GetLimitsAsync(Ct);
+
+        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+    }
+
+    [Fact]
+    public async Task Renews_a_client_credentials_session_with_a_new_grant()
+    {
+        var token = await sandbox.OAuth.ClientCredentialsAsync(sandbox.LoginHost, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.ClientSecret, Ct);
+        var connection = new SalesforceConnection(Guid.NewGuid(), sandbox.LoginHost, token.InstanceUrl, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.ClientSecret, token.AccessToken);
+        var client = sandbox.Factory.Create(connection);
+        sandbox.Org.ExpireAccessTokens();
+
+        await client.GetLimitsAsync(Ct);
+
+        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+    }
+
+    [Fact]
+    public async Task Stops_with_a_typed_error_when_the_daily_allowance_is_used_up()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.SetRemainingApiCalls(0);
+        var before = sandbox.Org.ApiCallsUsed;
+
+        var error = await Assert.ThrowsAsync<SalesforceApiLimitExceededException>(async () =>
+        {
+            await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", ct: Ct))
+            {
+            }
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
+        Assert.Equal("REQUEST_LIMIT_EXCEEDED", error.ErrorCode);
+        Assert.Equal("TotalRequests Limit exceeded.", error.SalesforceMessage);
+        Assert.InRange(sandbox.Org.ApiCallsUsed - before, 0, 1);
+    }
+
+    [Fact]
+    public async Task Stops_mid_stream_when_the_allowance_runs_out()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.SetRemainingApiCalls(2);
+        var rows = 0;
+
+        await Assert.ThrowsAsync<SalesforceApiLimitExceededException>(async () =>
+        {
+            await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", batchSize: 200, ct: Ct))
+            {
+                rows++;
+            }
+        });
+
+        Assert.Equal(400, rows);
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    public async Task Retries_transient_server_errors_and_succeeds(int status)
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.InjectFaults(status, 2);
+
+        var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
+
+        Assert.Equal(sandbox.ContactCount, count);
+    }
+
+    [Fact]
+    public async Task Retries_a_failing_page_in_the_middle_of_a_stream()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        var rows = 0;
+
+        await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", batchSize: 200, ct: Ct))
+        {
+            if (++rows == 1)
+            {
+                sandbox.Org.InjectFaults(503, 1);
+            }
+        }
+
+        Assert.Equal(sandbox.ContactCount, rows);
+    }
+
+    [Fact]
+    public async Task Gives_up_with_Salesforces_error_after_the_configured_retries()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.InjectFaults(503, 10);
+
+        var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.GetLimitsAsync(Ct));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
+        Assert.Equal("SERVER_UNAVAILABLE", error.ErrorCode);
+        sandbox.Org.ClearFaults();
+    }
+
+    [Fact]
+    public async Task Gives_up_on_a_host_too_slow_to_answer_with_a_host_error()
+    {
+        var connection = await sandbox.ConnectAsync(Ct);
+        await using var services = SalesforceSandboxFixture.CreateClientServices(new() { ["Salesforce:Timeout"] = "00:00:00.200", ["Salesforce:RetryCount"] = "1" });
+        var client = services.GetRequiredService<ISalesforceClientFactory>().Create(connection);
+        sandbox.Org.SetResponseDelay(TimeSpan.FromSeconds(5));
+        try
+        {
+            var error = await Assert.ThrowsAsync<SalesforceHostException>(() => client.GetLimitsAsync(Ct));
+
+            Assert.Contains("in time", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            sandbox.Org.ClearFaults();
+        }
+    }
+
+    [Fact]
+    public async Task Reports_an_org_without_API_access()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        sandbox.Org.SetApiEnabled(false);
+
+        var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.DescribeGlobalAsync(Ct));
+
+        Assert.Equal((HttpStatusCode.Forbidden, "API_DISABLED_FOR_ORG"), (error.StatusCode, error.ErrorCode));
+        Assert.IsNotType<SalesforceApiLimitExceededException>(error);
+    }
+
+    [Fact]
+    public async Task Query_all_includes_soft_deleted_rows_and_query_does_not()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        var id = sandbox.Org.RecordId("Contact", 7);
+        sandbox.Org.SoftDelete("Contact", id);
+        var soql = $"SELECT Id, IsDeleted FROM Contact WHERE Id = {Soql.Literal(id)}";
+
+        var live = await ToListAsync(client.QueryAsync(soql, ct: Ct));
+        var all = await ToListAsync(client.QueryAllAsync(soql, ct: Ct));
+
+        Assert.Empty(live);
+        var row = Assert.Single(all);
+        Assert.True(row.IsDeleted);
+        Assert.Equal(sandbox.ContactCount - 1, await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct));
+        Assert.Equal(sandbox.ContactCount, await client.CountAsync("SELECT COUNT() FROM Contact", includeDeleted: true, ct: Ct));
+    }
+
+    [Fact]
+    public async Task Lists_updated_and_deleted_ids_in_a_window()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        var start = sandbox.Clock.GetUtcNow().AddMinutes(-1);
+        var updated = sandbox.Org.RecordId("Contact", 3);
+        var deleted = sandbox.Org.RecordId("Contact", 4);
+        sandbox.Org.Update("Contact", updated, new Dictionary<string, object?> { ["Title"] = "Chief Tester" });
+        sandbox.Org.SoftDelete("Contact", deleted);
+
+        // Salesforce covers whole minutes only: move past the minute of the changes.
+        sandbox.Clock.Advance(TimeSpan.FromMinutes(2));
+        var end = sandbox.Clock.GetUtcNow();
+
+        var changes = await client.GetUpdatedAsync("Contact", start, end, Ct);
+        var deletions = await client.GetDeletedAsync("Contact", start, end, Ct);
+
+        Assert.Contains(updated, changes.Ids);
+        Assert.NotNull(changes.LatestDateCovered);
+        var deletion = Assert.Single(deletions.DeletedRecords, d => d.Id == deleted);
+        Assert.InRange(deletion.DeletedDate, start.AddMinutes(-1), end);
+        Assert.NotNull(deletions.EarliestDateAvailable);
+    }
+
+    [Fact]
+    public async Task Surfaces_a_window_Salesforce_refuses()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+
+        var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.GetUpdatedAsync("Contact", sandbox.Clock.GetUtcNow().AddDays(-40), sandbox.Clock.GetUtcNow(), Ct));
+
+        Assert.Equal("INVALID_REPLICATION_DATE", error.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Sees_a_changed_record_in_the_next_incremental_read()
+    {
+        var client = await sandbox.ConnectClientAsync(Ct);
+        var describe = await client.DescribeAsync("Contact", Ct);
+        var cursor = sandbox.Clock.GetUtcNow();
+        var id = sandbox.Org.RecordId("Contact", 11);
+        sandbox.Org.Update("Contact", id, new Dictionary<string, object?> { ["Email"] = "o'brien@example.com" });
+
+        var rows = await ToListAsync(client.QueryAsync(SoqlQuery.Incremental(describe, ["Email"], cursor, TimeSpan.FromMinutes(10)), ct: Ct));
+
+        Assert.Contains(rows, r => r.Id == id && (string?)r["Email"] == "o'brien@example.com");
+        var byEmail = await ToListAsync(client.QueryAsync(SoqlQuery.From(describe).Select("Id").Where(Soql.Equal("Email", "o'brien@example.com")), ct: Ct));
+        Assert.Equal(id, Assert.Single(byEmail).Id);
+    }
+
+    private static async Task<List<SalesforceRecord>> ToListAsync(IAsyncEnumerable<SalesforceRecord> rows)
+    {
+        var list = new List<SalesforceRecord>();
+        await foreach (var row in rows)
+        {
+            list.Add(row);
+        }
+
+        return list;
+    }
+}
