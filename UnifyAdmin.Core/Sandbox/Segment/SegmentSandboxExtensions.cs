@@ -59,9 +59,9 @@ public static class SegmentSandboxExtensions
             control.MapGet("/spaces", (SegmentSandboxControl sandbox) => Results.Ok(new { data = sandbox.Spaces() }));
             control.MapPost("/faults", (SegmentSandboxControl sandbox, SegmentSandboxFault fault) =>
             {
-                if (fault.Kind is not ("429" or "500" or "delay") || fault.Target is not ("tracking" or "profiles") || fault.Count < 1)
+                if (fault.Kind is not ("429" or "500" or "400" or "delay") || fault.Target is not ("tracking" or "profiles") || fault.Count < 1)
                 {
-                    return Results.BadRequest(new { message = "kind must be 429, 500 or delay; target tracking or profiles; count at least 1." });
+                    return Results.BadRequest(new { message = "kind must be 429, 500, 400 or delay; target tracking or profiles; count at least 1." });
                 }
 
                 sandbox.InjectFaults(fault);

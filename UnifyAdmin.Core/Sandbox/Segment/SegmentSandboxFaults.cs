@@ -25,6 +25,10 @@ internal static class SegmentSandboxFaults
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await SegmentSandboxTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Internal server error.\",\"code\":\"internal_error\"}"u8.ToArray());
                 return true;
+            case "400":
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await SegmentSandboxTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Injected bad request.\",\"code\":\"invalid_request\"}"u8.ToArray());
+                return true;
             case "delay":
                 await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), workspace.Time, context.RequestAborted);
                 return false;
