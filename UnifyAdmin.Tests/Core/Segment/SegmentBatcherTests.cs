@@ -20,7 +20,7 @@ public sealed class SegmentBatcherTests
         // Small messages, so the count limit binds before the byte budget.
         var messages = Enumerable.Range(0, 6_000).Select(i => new IdentifyMessage($"m{i}", $"u{i}", null, null, DateTimeOffset.UtcNow));
 
-        var (batches, refused) = SegmentBatcher.Pack(messages, Library);
+        var (batches, refused) = SegmentBatcher.Pack(messages, new SegmentLibrary("t", "1"));
 
         Assert.Empty(refused);
         Assert.Equal([2_500, 2_500, 1_000], batches.Select(b => b.Count));
