@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using UnifyAdmin.Core.Sandbox.Segment;
+using UnifyAdmin.Core.Segment;
+
+namespace UnifyAdmin.Tests.Core.Segment;
+
+public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : IClassFixture<SegmentSandboxFixture>
+{
+    private const string WriteKey = "demo-write-key";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private Task<SegmentSendResult> SendAsync(params SegmentMessage[] messages)
+        => sandbox.Tracking.SendAsync(sandbox.TrackingBase, WriteKey, messages, Token);
+
+    private bool Received(string messageId) => sandbox.Control.Messages("spa_demo", 10_000).Any(m => m.MessageId == messageId);
+
+    [Fact]
+    public async Task Delivers_identify_messages_that_then_appear_as_profiles()
+    {
+        var userId = TestMessages.Unique("user");
+        var message = TestMessages.Identify(userId, new() { ["name"] = "Grace", ["plan"] = "pro" });
+
+        var result = await SendAsync(message);
+
+        Assert.Equal([message.MessageId], result.Accepted);
+        Assert.Empty(result.Failed);
+        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
+        Assert.Equal("Grace", traits!["name"].GetString());
+        Assert.Equal("pro", traits["plan"].GetString());
+    }
+
+    [Fact]
+    public async Task Reports_refused_messages_with_their_record_keys_and_sends_the_others()
+    {
+        var good = TestMessages.Identify(TestMessages.Unique("user"), recordKey: "003-good");
+        var noId = TestMessages.Identify(null, recordKey: "003-no-id");
+        var tooMany = TestMessages.Identify("u", TestMessages.Traits(300), recordKey: "003-wide");
+
+        var result = await SendAsync(good, noId, tooMany);
+
+        Assert.Equal([good.MessageId], result.Accepted);
+        Assert.Equal(["003-no-id", "003-wide"], result.Failed.Select(f => f.RecordKey).Order());
+        Assert.False(Received(noId.MessageId));
+        Assert.False(Received(tooMany.MessageId));
+    }
+
+    [Fact]
+    public async Task Waits_for_retry_after_when_rate_limited_then_delivers()
+    {
+        sandbox.Control.InjectFaults(new SegmentSandboxFault("429", Count: 1, RetryAfterSeconds: 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+        var clock = Stopwatch.StartNew();
+
+        var result = await SendAsync(message);
+
+        Assert.Equal([message.MessageId], result.Accepted);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.True(Received(message.MessageId));
+    }
+
+    [Fact]
+    public async Task Retries_server_errors_and_then_succeeds()
+    {
+        sandbox.Control.InjectFaults(new SegmentSandboxFault("500", Count: SegmentSandboxFixture.MaxAttempts - 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+
+        var result = await SendAsync(message);
+
+        Assert.Equal([message.MessageId], result.Accepted);
+        Assert.Empty(result.Failed);
+    }
+
+    [Fact]
+    public async Task Reports_every_message_failed_with_the_reason_during_an_outage()
+    {
+        sandbox.Control.InjectFaults(new SegmentSandboxFault("500", Count: SegmentSandboxFixture.MaxAttempts));
+        var messages = Enumerable.Range(0, 5).Select(i => TestMessages.Identify(TestMessages.Unique("user"), recordKey: $"r{i}")).ToArray();
+
+        var result = await SendAsync(messages);
+
+        Assert.Empty(result.Accepted);
+        Assert.Equal(5, result.Failed.Count);
+        Assert.All(result.Failed, f => Assert.Contains($"Gave up after {SegmentSandboxFixture.MaxAttempts} attempts", f.Reason));
+        Assert.All(result.Failed, f => Assert.Contains("500", f.Reason));
+    }
+
+    [Fact]
+    public async Task Never_retries_a_bad_request_and_reports_segments_reason()
+    {
+        sandbox.Control.InjectFaults(new SegmentSandboxFault("400", Count: 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"), recordKey: "003-bad");
+
+        var result = await SendAsync(message);
+
+        var failure = Assert.Single(result.Failed);
+        Assert.Equal("003-bad", failure.RecordKey);
+        Assert.Contains("Injected bad request.", failure.Reason);
+
+        // A retry would have reached the healthy sandbox and been recorded.
+        Assert.False(Received(message.MessageId));
+    }
+
+    [Fact]
+    public async Task Reports_a_rejected_write_key_clearly_without_revealing_it()
+    {
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+
+        var result = await sandbox.Tracking.SendAsync(sandbox.TrackingBase, "wrong-secret-key", [message], Token);
+
+        var failure = Assert.Single(result.Failed);
+        Assert.Contains("rejected the write key (401)", failure.Reason);
+        Assert.DoesNotContain("wrong-secret-key", failure.Reason);
+    }
+
+    [Fact]
+    public async Task Reports_network_errors_after_the_allowed_attempts()
+    {
+        var closed = new Uri("http://127.0.0.1:9/segment");
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+
+        var result = await sandbox.Tracking.SendAsync(closed, WriteKey, [message], Token);
+
+        var failure = Assert.Single(result.Failed);
+        Assert.Contains("network error", failure.Reason);
+    }
+
+    [Fact]
+    public async Task Deduplicates_a_resent_message_by_its_message_id()
+    {
+        var userId = TestMessages.Unique("user");
+        var messageId = TestMessages.Unique("msg");
+        var first = TestMessages.Identify(userId, new() { ["stage"] = "first" }, messageId: messageId);
+        var repeat = TestMessages.Identify(userId, new() { ["stage"] = "repeat" }, messageId: messageId, at: DateTimeOffset.UtcNow.AddMinutes(1));
+
+        await SendAsync(first);
+        var second = await SendAsync(repeat);
+
+        Assert.Equal([messageId], second.Accepted);
+        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
+        Assert.Equal("first", traits!["stage"].GetString());
+        Assert.Contains(sandbox.Control.Messages("spa_demo", 10_000), m => m.MessageId == messageId && m.DroppedReason == "Duplicate messageId.");
+    }
+
+    [Fact]
+    public async Task Sends_large_volumes_in_several_full_batches()
+    {
+        var messages = Enumerable.Range(0, 6_000).Select(i => TestMessages.Identify(TestMessages.Unique("bulk"), TestMessages.Traits(10))).ToArray();
+
+        var result = await SendAsync(messages);
+
+        Assert.Equal(6_000, result.Accepted.Count);
+        Assert.Empty(result.Failed);
+    }
+}
