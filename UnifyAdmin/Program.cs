@@ -1,6 +1,10 @@
 using UnifyAdmin;
+using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
+using UnifyAdmin.Core.Segment;
+using UnifyAdmin.Core.Sources;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +13,10 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPersistence(builder.Configuration, builder.Environment);
 builder.Services.AddSecurity();
+builder.Services.AddSalesforceClient(builder.Configuration);
+builder.Services.AddSegmentClients(builder.Configuration);
+builder.Services.AddSources();
+builder.Services.AddDestinations();
 builder.Services.AddSandbox(builder.Configuration, builder.Environment);
 builder.Services.AddWeb();
 

@@ -1,3 +1,7 @@
+using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Sandbox.Salesforce;
+using UnifyAdmin.Core.Sandbox.Segment;
+
 namespace UnifyAdmin;
 
 /// <summary>Serves the demo Salesforce org and Segment workspace under <c>/sandbox</c> when <c>Sandbox:Enabled</c> is true.</summary>
@@ -14,6 +18,13 @@ public static class SandboxExtensions
             return services;
         }
 
+        services.AddSalesforceSandbox(configuration);
+        services.AddSegmentSandbox(configuration);
+
+        // The demo org's and workspace's changes live in the data folder, so they survive a restart.
+        var dataDirectory = PersistenceExtensions.ResolveDataDirectory(configuration, environment.ContentRootPath);
+        services.PostConfigure<SalesforceSandboxOptions>(o => o.StatePath ??= Path.Combine(dataDirectory, "sandbox-salesforce.json"));
+        services.PostConfigure<SegmentSandboxOptions>(o => o.StatePath ??= Path.Combine(dataDirectory, "sandbox-segment.json"));
         return services;
     }
 
@@ -29,6 +40,8 @@ public static class SandboxExtensions
             app.Logger.LogWarning("Sandbox:Enabled is true in Production: the demo Salesforce org and Segment workspace are served under /sandbox. Turn it off for real deployments.");
         }
 
+        app.MapSalesforceSandbox();
+        app.MapSegmentSandbox();
         return app;
     }
 }

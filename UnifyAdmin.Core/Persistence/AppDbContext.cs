@@ -11,6 +11,10 @@ public abstract class AppDbContext(DbContextOptions options)
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<Sources.Source> Sources => Set<Sources.Source>();
+
+    public DbSet<Destinations.Destination> Destinations => Set<Destinations.Destination>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace UnifyAdmin.Core.Destinations;
+
+/// <summary>Registers the Segment Profiles destination services.</summary>
+public static class DestinationsExtensions
+{
+    public static IServiceCollection AddDestinations(this IServiceCollection services)
+    {
+        return services;
+    }
+}
