@@ -96,6 +96,29 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     }
 
     [Fact]
+    public async Task The_log_holds_no_secret_after_good_and_failed_connections()
+    {
+        var good = await StartAsync(DemoInput("Logged org"));
+        var goodQuery = await SignInAtSalesforceAsync(good.AuthorizeUrl!);
+        await CompleteAsync(goodQuery);
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, good.AttemptId)!));
+        var wrong = DemoInput("Wrong secret org");
+        wrong.ClientSecret = "wrong-secret-value-123";
+        var bad = await StartAsync(wrong);
+        await CompleteAsync(await SignInAtSalesforceAsync(bad.AuthorizeUrl!));
+
+        string[] secrets = ["demo-client-secret", "wrong-secret-value-123", attempt.Token!.AccessToken, attempt.Token.RefreshToken!, goodQuery["code"]];
+        Assert.NotEmpty(host.Logs.Lines);
+        foreach (var line in host.Logs.Lines)
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, line);
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_forged_state_is_refused_and_nothing_is_connected()
     {
         var start = await StartAsync(DemoInput("Forged org"));
