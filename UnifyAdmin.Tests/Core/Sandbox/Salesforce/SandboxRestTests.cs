@@ -123,6 +123,26 @@ public sealed class SandboxRestTests : IClassFixture<SandboxHostFixture>
     }
 
     [Fact]
+    public async Task Pages_a_sorted_query_in_order_and_serves_a_retried_page_again()
+    {
+        var token = await TokenAsync();
+        var first = await sandbox.QueryAsync("SELECT Id, LastName FROM Contact ORDER BY LastName DESC, Id", token, Ct, batchSize: "2000");
+        var next = first.GetProperty("nextRecordsUrl").GetString()!;
+
+        var second = await sandbox.GetJsonAsync(sandbox.LoginUrl + next, token, Ct);
+        var retried = await sandbox.GetJsonAsync(sandbox.LoginUrl + next, token, Ct);
+        var third = await sandbox.GetJsonAsync(sandbox.LoginUrl + second.GetProperty("nextRecordsUrl").GetString(), token, Ct);
+
+        var rows = new[] { first, second, third }.SelectMany(p => p.GetProperty("records").EnumerateArray())
+            .Select(r => (Id: r.GetProperty("Id").GetString()!, Name: r.GetProperty("LastName").GetString()!)).ToList();
+        Assert.Equal(5000, rows.Count);
+        Assert.Equal(5000, rows.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(rows.OrderByDescending(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Id, StringComparer.Ordinal), rows);
+        Assert.Equal(second.GetProperty("records").ToString(), retried.GetProperty("records").ToString());
+        Assert.True(third.GetProperty("done").GetBoolean());
+    }
+
+    [Fact]
     public async Task Uses_pages_of_2000_rows_by_default_and_at_least_200()
     {
         var token = await TokenAsync();
