@@ -299,6 +299,23 @@ public sealed class SandboxRestTests : IClassFixture<SandboxHostFixture>
     }
 
     [Fact]
+    public async Task Shows_a_late_committed_change_with_its_own_older_modstamp()
+    {
+        var token = await TokenAsync();
+        var lateStamp = DateTime.UtcNow.AddMinutes(-8);
+        var target = sandbox.Org.RecordId("Contact", 4);
+        sandbox.Org.Update("Contact", target, new Dictionary<string, object?> { ["Title"] = "Late", ["SystemModstamp"] = lateStamp });
+        var since = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var until = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+        var page = await sandbox.QueryAsync($"SELECT Id, Title, SystemModstamp FROM Contact WHERE SystemModstamp >= {since} AND SystemModstamp < {until}", token, Ct);
+
+        var record = Assert.Single(page.GetProperty("records").EnumerateArray().ToList());
+        Assert.Equal(target, record.GetProperty("Id").GetString());
+        Assert.Equal(lateStamp.ToString("yyyy-MM-dd'T'HH:mm:ss"), record.GetProperty("SystemModstamp").GetString()![..19]);
+    }
+
+    [Fact]
     public async Task Reports_the_daily_allowance_in_limits_and_in_every_response_header()
     {
         var token = await TokenAsync();
