@@ -282,6 +282,8 @@ internal sealed class SandboxDataGenerator
             case "Owner":
             case "AuditUser":
                 return ReferenceTo("User", "005", r >> 8);
+            case "None":
+                return null;
             default:
                 return Generic(field, r, index);
         }

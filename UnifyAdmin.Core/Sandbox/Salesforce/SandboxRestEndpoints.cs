@@ -550,6 +550,9 @@ internal static partial class SandboxRestEndpoints
             & SandboxJson.TryParseDateTime(ctx.Request.Query["end"].ToString(), out end);
     }
 
+    // Salesforce rounds the covered window to the minute; seconds keep a change made just now inside the window, which tests need.
+    private static DateTime ToSecond(DateTime value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+
     private static DateTime ToMinute(DateTime value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 
     private static async Task UpdatedAsync(HttpContext ctx, SalesforceSandboxOrg org, string version)
@@ -579,7 +582,7 @@ internal static partial class SandboxRestEndpoints
             return;
         }
 
-        var latest = ToMinute(end < now ? end : now);
+        var latest = ToSecond(end < now ? end : now);
         var count = view.GeneratedCount(state);
         var modstamp = state.Schema.Field("SystemModstamp");
         var ids = new List<(long Index, string Id)>();
@@ -649,7 +652,7 @@ internal static partial class SandboxRestEndpoints
             return;
         }
 
-        var latest = ToMinute(end < now ? end : now);
+        var latest = ToSecond(end < now ? end : now);
         var deleted = state.Changes.Values
             .Where(c => c.DeletedAt is { } at && at >= start && at <= latest)
             .OrderBy(c => c.DeletedAt)
