@@ -123,6 +123,26 @@ public sealed class SandboxRestTests : IClassFixture<SandboxHostFixture>
     }
 
     [Fact]
+    public async Task Pages_a_sorted_query_in_order_and_serves_a_retried_page_again()
+    {
+        var token = await TokenAsync();
+        var first = await sandbox.QueryAsync("SELECT Id, LastName FROM Contact ORDER BY LastName DESC, Id", token, Ct, batchSize: "2000");
+        var next = first.GetProperty("nextRecordsUrl").GetString()!;
+
+        var second = await sandbox.GetJsonAsync(sandbox.LoginUrl + next, token, Ct);
+        var retried = await sandbox.GetJsonAsync(sandbox.LoginUrl + next, token, Ct);
+        var third = await sandbox.GetJsonAsync(sandbox.LoginUrl + second.GetProperty("nextRecordsUrl").GetString(), token, Ct);
+
+        var rows = new[] { first, second, third }.SelectMany(p => p.GetProperty("records").EnumerateArray())
+            .Select(r => (Id: r.GetProperty("Id").GetString()!, Name: r.GetProperty("LastName").GetString()!)).ToList();
+        Assert.Equal(5000, rows.Count);
+        Assert.Equal(5000, rows.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(rows.OrderByDescending(r => r.Name, StringComparer.OrdinalIgnoreCase).ThenBy(r => r.Id, StringComparer.Ordinal), rows);
+        Assert.Equal(second.GetProperty("records").ToString(), retried.GetProperty("records").ToString());
+        Assert.True(third.GetProperty("done").GetBoolean());
+    }
+
+    [Fact]
     public async Task Uses_pages_of_2000_rows_by_default_and_at_least_200()
     {
         var token = await TokenAsync();
@@ -276,6 +296,23 @@ public sealed class SandboxRestTests : IClassFixture<SandboxHostFixture>
         Assert.Equal("changed@example.com", records[^1].GetProperty("Email").GetString());
         var stamps = records.Select(r => r.GetProperty("SystemModstamp").GetString()!).ToList();
         Assert.Equal(stamps.Order(StringComparer.Ordinal), stamps);
+    }
+
+    [Fact]
+    public async Task Shows_a_late_committed_change_with_its_own_older_modstamp()
+    {
+        var token = await TokenAsync();
+        var lateStamp = DateTime.UtcNow.AddMinutes(-8);
+        var target = sandbox.Org.RecordId("Contact", 4);
+        sandbox.Org.Update("Contact", target, new Dictionary<string, object?> { ["Title"] = "Late", ["SystemModstamp"] = lateStamp });
+        var since = DateTime.UtcNow.AddMinutes(-10).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var until = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+        var page = await sandbox.QueryAsync($"SELECT Id, Title, SystemModstamp FROM Contact WHERE SystemModstamp >= {since} AND SystemModstamp < {until}", token, Ct);
+
+        var record = Assert.Single(page.GetProperty("records").EnumerateArray().ToList());
+        Assert.Equal(target, record.GetProperty("Id").GetString());
+        Assert.Equal(lateStamp.ToString("yyyy-MM-dd'T'HH:mm:ss"), record.GetProperty("SystemModstamp").GetString()![..19]);
     }
 
     [Fact]
