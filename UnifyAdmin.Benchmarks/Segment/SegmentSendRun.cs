@@ -63,12 +63,20 @@ public sealed class SegmentSendRun : IAsyncDisposable
 
     public Uri TrackingBase { get; }
 
-    public static async Task<SegmentSendRun> StartAsync()
+    /// <param name="maxDedupEntries">
+    /// Bound of the sandbox's messageId set; equal to the distinct users when comparing memory
+    /// across message counts, so the sandbox holds the same state and only the client differs.
+    /// </param>
+    public static async Task<SegmentSendRun> StartAsync(int maxDedupEntries = 2_000_000)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark" });
         builder.WebHost.UseKestrel(k => k.Limits.MaxRequestBodySize = null).UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sandbox:Segment:MaxKeptMessages"] = "1000" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sandbox:Segment:MaxKeptMessages"] = "1000",
+            ["Sandbox:Segment:MaxDedupEntries"] = maxDedupEntries.ToString(CultureInfo.InvariantCulture),
+        });
         builder.Services.AddSegmentSandbox(builder.Configuration);
         var app = builder.Build();
         app.MapSegmentSandbox();
