@@ -8,10 +8,11 @@ public sealed class DestinationFormTests : MudComponentTest
 {
     private readonly List<DestinationInput> saved = [];
 
-    private IRenderedComponent<DestinationForm> RenderForm(DestinationInput? input = null, DemoWorkspace? demo = null, bool readOnly = false)
+    private IRenderedComponent<DestinationForm> RenderForm(DestinationInput? input = null, DemoWorkspace? demo = null, bool readOnly = false, string? sourceName = null)
         => Render<DestinationForm>(p => p
             .Add(f => f.Input, input ?? new DestinationInput())
             .Add(f => f.Demo, demo)
+            .Add(f => f.SourceName, sourceName)
             .Add(f => f.ReadOnly, readOnly)
             .Add(f => f.OnSave, i =>
             {
@@ -183,5 +184,12 @@ public sealed class DestinationFormTests : MudComponentTest
         Assert.Empty(form.FindAll("[data-testid=save-destination]"));
         Assert.Empty(form.FindAll("[data-testid=use-demo]"));
         Assert.Empty(form.FindAll("[data-testid=add-space]"));
+    }
+
+    [Fact]
+    public void The_source_it_is_added_from_is_named_and_nothing_is_said_without_one()
+    {
+        Assert.Equal("Added from source Acme org.", RenderForm(sourceName: "Acme org").Find("[data-testid=destination-source]").TextContent.Trim());
+        Assert.Empty(RenderForm().FindAll("[data-testid=destination-source]"));
     }
 }

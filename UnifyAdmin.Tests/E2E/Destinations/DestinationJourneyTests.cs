@@ -1,5 +1,11 @@
+using System.Security.Claims;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
+using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Security;
+using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Tests.E2E.Pages;
 using UnifyAdmin.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -34,6 +40,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         await ScreenshotAsync("destination-1-new");
         await form.UseDemo.ClickAsync();
         await Expect(form.SpaceId(0)).ToHaveValueAsync("spa_demo");
+        await Expect(Page.GetByTestId("destination-source")).ToHaveCountAsync(0);
         await form.Name.FillAsync("Demo profiles");
 
         // Test connection reaches the sandbox over the app's own address.
@@ -76,5 +83,76 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         await Expect(row).ToContainTextAsync("Enabled");
         await Expect(row).ToContainTextAsync("US");
         await ScreenshotAsync("destination-5-list");
+    }
+
+    [Fact]
+    public async Task Adding_from_a_source_page_names_the_source_and_the_list_shows_it()
+    {
+        var sourceId = Guid.NewGuid();
+        await using (var db = await Host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
+        {
+            db.Sources.Add(new Source { Id = sourceId, Name = "Acme org", LoginHost = Host.Url("sandbox/salesforce"), ClientId = "client", Version = Guid.NewGuid() });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        await SignInAsAdminAsync();
+        await Page.GotoAsync($"destinations/new?sourceId={sourceId}");
+        await Page.WaitForCircuitAsync();
+        await Expect(Page.GetByTestId("destination-source")).ToContainTextAsync("Added from source Acme org.");
+        var form = new DestinationFormPage(Page);
+        await form.UseDemo.ClickAsync();
+        await form.Name.FillAsync("Acme profiles");
+        await form.Save.ClickAsync();
+
+        await Expect(Page).ToHaveURLAsync(SettingsUrl());
+        await Expect(Page.GetByTestId("destination-source")).ToContainTextAsync("Acme org");
+        await Page.GotoAsync("destinations");
+        await Page.WaitForCircuitAsync();
+        await Expect(new DestinationsListPage(Page).Row("Acme profiles")).ToContainTextAsync("Acme org");
+        await ScreenshotAsync("destination-from-source");
+    }
+
+    [Fact]
+    public async Task A_viewer_reads_the_settings_but_cannot_add_change_or_enable_a_destination()
+    {
+        const string viewerEmail = "destination-viewer@example.com";
+        const string viewerPassword = "Viewer-Password-7";
+        await Host.CreateUserAsync(viewerEmail, viewerPassword, Roles.Viewer);
+        Guid id;
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+            var result = await scope.ServiceProvider.GetRequiredService<DestinationService>().CreateAsync(admin, new DestinationInput
+            {
+                Name = "Read-only profiles",
+                Spaces = [new ProfileSpaceInput { SpaceId = "spa_demo", Name = "Demo space", WriteKey = "viewer-test-write-key" }],
+            }, TestContext.Current.CancellationToken);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+            id = result.Id!.Value;
+        }
+
+        var login = new LoginPage(Page);
+        await login.GotoAsync();
+        await login.SignInAsync(viewerEmail, viewerPassword);
+        await Expect(Page).ToHaveURLAsync(Host.Url(""));
+        var shell = new ShellPage(Page);
+
+        await shell.GotoAsync("destinations");
+        var list = new DestinationsListPage(Page);
+        await Expect(list.Row("Read-only profiles")).ToContainTextAsync("Disabled");
+        await Expect(list.AddDestination).ToHaveCountAsync(0);
+
+        await Page.GotoAsync("destinations/new");
+        await Expect(shell.AccessDenied).ToBeVisibleAsync();
+
+        await shell.GotoAsync($"destinations/{id}");
+        var settings = new DestinationSettingsPage(Page);
+        await Expect(settings.Title).ToHaveTextAsync("Read-only profiles");
+        await Expect(Page.GetByTestId("read-only")).ToBeVisibleAsync();
+        await Expect(settings.EnableSwitch).ToHaveCountAsync(0);
+        await Expect(settings.Delete).ToHaveCountAsync(0);
+        await Expect(settings.Form.Save).ToHaveCountAsync(0);
+        Assert.DoesNotContain("viewer-test-write-key", await Page.ContentAsync());
+        await ScreenshotAsync("destination-viewer-read-only");
     }
 }
