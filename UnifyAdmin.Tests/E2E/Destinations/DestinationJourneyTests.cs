@@ -155,4 +155,41 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         Assert.DoesNotContain("viewer-test-write-key", await Page.ContentAsync());
         await ScreenshotAsync("destination-viewer-read-only");
     }
+
+    [Fact]
+    public async Task Deleting_asks_for_confirmation_and_removes_the_destination_from_the_list()
+    {
+        Guid id;
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+            var result = await scope.ServiceProvider.GetRequiredService<DestinationService>().CreateAsync(admin, new DestinationInput
+            {
+                Name = "Doomed profiles",
+                Spaces = [new ProfileSpaceInput { SpaceId = "spa_doomed", Name = "Doomed", WriteKey = "doomed-write-key" }],
+            }, TestContext.Current.CancellationToken);
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+            id = result.Id!.Value;
+        }
+
+        await SignInAsAdminAsync();
+        await Page.GotoAsync($"destinations/{id}");
+        await Page.WaitForCircuitAsync();
+        var settings = new DestinationSettingsPage(Page);
+
+        // Cancel keeps it.
+        await settings.Delete.ClickAsync();
+        var dialog = Page.GetByRole(AriaRole.Dialog);
+        await Expect(dialog).ToContainTextAsync("Delete \"Doomed profiles\"");
+        await ScreenshotAsync("destination-delete-confirm");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(dialog).ToHaveCountAsync(0);
+        await Expect(settings.Title).ToHaveTextAsync("Doomed profiles");
+
+        await settings.Delete.ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(Host.Url("destinations"));
+        await Expect(Page.GetByText("Doomed profiles was deleted.")).ToBeVisibleAsync();
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Doomed profiles" })).ToHaveCountAsync(0);
+    }
 }

@@ -45,6 +45,9 @@ public sealed partial class DestinationForm
     [Parameter]
     public string SaveLabel { get; set; } = "Save";
 
+    // Viewers cannot type a replacement, so "leave blank" is advice only for Admins.
+    private string SavedHelpText => ReadOnly ? "Saved." : SavedHelp;
+
     private static string SpacePath(int index, string field) => $"{nameof(DestinationInput.Spaces)}[{index}].{field}";
 
     private static string? Masked(bool saved) => saved ? SecretProtector.Mask("saved") : null;
