@@ -7,6 +7,8 @@ public static class DestinationsExtensions
 {
     public static IServiceCollection AddDestinations(this IServiceCollection services)
     {
+        // Scoped, not singleton: it holds a typed HttpClient (SegmentProfileClient), which must not live forever.
+        services.AddScoped<DestinationService>();
         return services;
     }
 }

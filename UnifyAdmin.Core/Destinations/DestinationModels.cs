@@ -1,0 +1,83 @@
+using UnifyAdmin.Core.Sandbox.Segment;
+using UnifyAdmin.Core.Segment;
+
+namespace UnifyAdmin.Core.Destinations;
+
+/// <summary>One row of the destinations list.</summary>
+public sealed record DestinationSummary(Guid Id, string Name, SegmentRegion Region, int SpaceCount, bool Enabled, Guid? SourceId, string? SourceName);
+
+/// <summary>A saved destination as pages see it: secrets are reduced to whether one is set.</summary>
+public sealed record DestinationDetails(
+    Guid Id,
+    string Name,
+    SegmentRegion Region,
+    string? TrackingApiUrl,
+    string? ProfileApiUrl,
+    Guid? SourceId,
+    string? SourceName,
+    bool Enabled,
+    Guid Version,
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ProfileSpaceDetails> Spaces)
+{
+    /// <summary>A form input for the settings page, with every secret field blank ("keep the saved one").</summary>
+    public DestinationInput ToInput() => new()
+    {
+        Name = Name,
+        Region = Region,
+        TrackingApiUrl = TrackingApiUrl,
+        ProfileApiUrl = ProfileApiUrl,
+        SourceId = SourceId,
+        Version = Version,
+        Spaces = Spaces.Select(s => new ProfileSpaceInput
+        {
+            Id = s.Id,
+            SpaceId = s.SpaceId,
+            Name = s.Name,
+            HasSavedWriteKey = s.HasWriteKey,
+            HasSavedAccessToken = s.HasAccessToken,
+        }).ToList(),
+    };
+}
+
+/// <summary>A saved profile space; <see cref="WriteKeyMask"/> is what a page may show instead of the key.</summary>
+public sealed record ProfileSpaceDetails(Guid Id, string SpaceId, string Name, bool HasWriteKey, bool HasAccessToken, string WriteKeyMask, string AccessTokenMask);
+
+/// <summary>The outcome of a destination action: success (with the destination's id), or messages a person can act on.</summary>
+public sealed record DestinationResult(bool Succeeded, Guid? Id, IReadOnlyList<string> Errors)
+{
+    public static DestinationResult Ok(Guid id) => new(true, id, []);
+
+    public static DestinationResult Fail(params string[] errors) => new(false, null, errors);
+}
+
+/// <summary>The result of "Test connection" for one profile space: what happened and what to do about it.</summary>
+public sealed record SpaceConnectionResult(string SpaceId, string SpaceName, bool Success, string Message);
+
+/// <summary>The sandbox's demo Segment workspace, as the "Use demo workspace" button fills it in.</summary>
+public sealed record DemoWorkspace(string TrackingApiUrl, string ProfileApiUrl, IReadOnlyList<DemoSpace> Spaces)
+{
+    /// <summary>The sandbox's spaces, with endpoints under the app's own address (e.g. <c>http://localhost:5000/</c>).</summary>
+    public static DemoWorkspace From(SegmentSandboxOptions options, string appBaseUri)
+    {
+        var root = appBaseUri.TrimEnd('/');
+        var spaces = new List<DemoSpace> { new(options.SpaceId, options.SpaceName, options.WriteKey, options.AccessToken) };
+        spaces.AddRange(options.Spaces.Select(s => new DemoSpace(s.Id, string.IsNullOrWhiteSpace(s.Name) ? s.Id : s.Name, s.WriteKey, s.AccessToken)));
+        return new DemoWorkspace(root + SegmentSandboxExtensions.TrackingPrefix, root + SegmentSandboxExtensions.ProfilesPrefix, spaces);
+    }
+
+    /// <summary>Fills a form with the demo spaces and points the endpoints at the app's own sandbox.</summary>
+    public void ApplyTo(DestinationInput input)
+    {
+        input.TrackingApiUrl = TrackingApiUrl;
+        input.ProfileApiUrl = ProfileApiUrl;
+        input.Spaces = Spaces.Select(s => new ProfileSpaceInput { SpaceId = s.SpaceId, Name = s.Name, WriteKey = s.WriteKey, AccessToken = s.AccessToken }).ToList();
+    }
+}
+
+/// <summary>One space of the demo workspace.</summary>
+public sealed record DemoSpace(string SpaceId, string Name, string WriteKey, string AccessToken)
+{
+    // Carries secrets: keep them out of anything that prints records.
+    public override string ToString() => $"DemoSpace {{ SpaceId = {SpaceId}, Name = {Name} }}";
+}
