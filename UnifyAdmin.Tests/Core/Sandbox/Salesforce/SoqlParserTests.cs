@@ -39,6 +39,7 @@ public sealed class SoqlParserTests
     [InlineData("2024-03-05T17:03:29.250Z", "2024-03-05T17:03:29.2500000Z")]
     [InlineData("2024-03-05T19:03:29+02:00", "2024-03-05T17:03:29.0000000Z")]
     [InlineData("2024-03-05T12:03:29.5-05:00", "2024-03-05T17:03:29.5000000Z")]
+    [InlineData("2024-03-05T17:03:29.000+0000", "2024-03-05T17:03:29.0000000Z")]
     public void Reads_datetime_literals_in_every_zone_form_as_utc(string literal, string expectedUtc)
     {
         var query = SoqlParser.Parse($"SELECT Id FROM Contact WHERE SystemModstamp >= {literal}");
