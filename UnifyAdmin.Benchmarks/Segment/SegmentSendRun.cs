@@ -26,7 +26,8 @@ public sealed record SegmentSendFigures(
     long PeakWorkingSetBytes,
     long PeakManagedHeapBytes,
     int SandboxUserProfiles,
-    TimeSpan CpuTime)
+    TimeSpan CpuTime,
+    long LiveHeapAfterRunBytes)
 {
     public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
 
@@ -36,7 +37,7 @@ public sealed record SegmentSendFigures(
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"segment-send: {Messages:N0} identify messages ({DistinctUsers:N0} distinct users) in {Elapsed.TotalSeconds:N2} s = {MessagesPerSecond:N0} msg/s; " +
         $"{Batches:N0} batches, fullness mean {MeanFullness:P1} min {MinFullness:P1} (last batch excluded); accepted {Accepted:N0}, failed {Failed:N0}; " +
-        $"peak working set {PeakWorkingSetBytes / 1048576.0:N0} MiB, peak managed heap {PeakManagedHeapBytes / 1048576.0:N0} MiB; sandbox user profiles {SandboxUserProfiles:N0}; " +
+        $"peak working set {PeakWorkingSetBytes / 1048576.0:N0} MiB, peak managed heap {PeakManagedHeapBytes / 1048576.0:N0} MiB, live heap after the run {LiveHeapAfterRunBytes / 1048576.0:N0} MiB; sandbox user profiles {SandboxUserProfiles:N0}; " +
         $"process CPU {CpuTime.TotalSeconds:N1} s = {CpuMicrosecondsPerMessage:N1} us/msg (client + sandbox), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
     private static string LoadAverage()
@@ -199,7 +200,8 @@ public sealed class SegmentSendRun : IAsyncDisposable
             process.PeakWorkingSet64,
             peakHeap,
             users,
-            cpu);
+            cpu,
+            GC.GetTotalMemory(forceFullCollection: true));
     }
 
     public async ValueTask DisposeAsync()
