@@ -5,6 +5,7 @@ using MudBlazor.Services;
 using UnifyAdmin.Components;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Features.Account;
+using UnifyAdmin.Features.Sources;
 
 namespace UnifyAdmin;
 
@@ -65,6 +66,7 @@ public static class WebExtensions
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapSourceEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -24,7 +24,7 @@ namespace UnifyAdmin.Benchmarks.Salesforce;
 /// the benchmark process, and API calls per run from the sandbox's usage counter.
 /// </summary>
 [Config(typeof(StreamConfig))]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 3)]
 public class SalesforceStreamBenchmarks
 {
     private const string TenColumns = "SELECT Id, FirstName, LastName, Email, Phone, Title, Department, Birthdate, AccountId, SystemModstamp FROM Contact";

@@ -128,9 +128,9 @@ public sealed partial class SalesforceClient : ISalesforceClient
     {
         var parser = new SalesforceQueryPageParser();
         using var prefetch = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var current = new PageBuffer();
-        var spare = new PageBuffer();
-        Task<PageBuffer> fetch = FetchPageAsync(path, size, current, prefetch.Token);
+        // One buffer is enough: a page is fully parsed into records before the next fetch reuses it.
+        using var buffer = new PageBuffer();
+        Task<PageBuffer> fetch = FetchPageAsync(path, size, buffer, prefetch.Token);
         try
         {
             while (true)
@@ -146,13 +146,11 @@ public sealed partial class SalesforceClient : ISalesforceClient
                     throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), "Salesforce sent a query page that is not valid JSON.", e);
                 }
 
-                (current, spare) = (spare, current);
-
                 // Fetch the next page while the caller works through this one.
                 var hasNext = !page.Done && page.NextRecordsUrl is not null;
                 if (hasNext)
                 {
-                    fetch = FetchPageAsync(page.NextRecordsUrl!, size, current, prefetch.Token);
+                    fetch = FetchPageAsync(page.NextRecordsUrl!, size, buffer, prefetch.Token);
                 }
 
                 yield return page;
@@ -180,9 +178,6 @@ public sealed partial class SalesforceClient : ISalesforceClient
                     // The caller stopped reading; the unfinished prefetch no longer matters.
                 }
             }
-
-            current.Dispose();
-            spare.Dispose();
         }
     }
 

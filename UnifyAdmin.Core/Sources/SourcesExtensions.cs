@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Core.Sources;
 
@@ -7,6 +9,12 @@ public static class SourcesExtensions
 {
     public static IServiceCollection AddSources(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ConnectAttemptStore>();
+        services.AddScoped<SourceService>();
+        services.AddScoped<SourceConnector>();
+        // Tokens refreshed and API usage seen by the client are written to the source's row.
+        services.Replace(ServiceDescriptor.Singleton<ISalesforceConnectionStore, DbSalesforceConnectionStore>());
         return services;
     }
 }

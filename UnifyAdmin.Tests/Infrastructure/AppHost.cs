@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Security;
 
@@ -38,6 +39,9 @@ public class AppHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string DataDirectory => dataDirectory;
 
+    /// <summary>Everything the app logged, at every level.</summary>
+    public LogCollector Logs { get; } = new();
+
     public string Url(string relative) => new Uri(BaseAddress, relative.TrimStart('/')).ToString();
 
     /// <summary>Extra settings a derived fixture wants (applied after the defaults).</summary>
@@ -53,6 +57,7 @@ public class AppHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Sandbox:Segment:ControlApiEnabled", "true");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -11,7 +11,7 @@ internal static class SandboxControlEndpoints
 {
     public static void Map(RouteGroupBuilder control)
     {
-        control.MapPost("/reset", Handle((org, _) => { org.Reset(); return Task.FromResult<object?>(null); }));
+        control.MapPost("/reset", Handle((org, _) => org.Reset()));
         control.MapPost("/records/{object}", async ctx =>
         {
             await Run(ctx, async org =>
@@ -26,10 +26,9 @@ internal static class SandboxControlEndpoints
                 });
             });
         });
-        control.MapPatch("/records/{object}/{id}", Handle(async (org, ctx) =>
+        control.MapPatch("/records/{object}/{id}", HandleAsync(async (org, ctx) =>
         {
             org.Update(Route(ctx, "object"), Route(ctx, "id"), await ReadFieldsAsync(ctx));
-            return null;
         }));
         control.MapDelete("/records/{object}/{id}", Handle((org, ctx) =>
         {
@@ -41,8 +40,6 @@ internal static class SandboxControlEndpoints
             {
                 org.SoftDelete(Route(ctx, "object"), Route(ctx, "id"));
             }
-
-            return Task.FromResult<object?>(null);
         }));
         control.MapGet("/records/{object}/index/{index:long}", async ctx =>
         {
@@ -57,7 +54,7 @@ internal static class SandboxControlEndpoints
                 });
             });
         });
-        control.MapPost("/schema/{object}/fields", Handle(async (org, ctx) =>
+        control.MapPost("/schema/{object}/fields", HandleAsync(async (org, ctx) =>
         {
             using var body = await ReadBodyAsync(ctx);
             var root = body.RootElement;
@@ -71,21 +68,18 @@ internal static class SandboxControlEndpoints
                     : null,
                 Text(root, "referenceTo"),
                 Text(root, "relationshipName")));
-            return null;
         }));
         control.MapDelete("/schema/{object}/fields/{field}", Handle((org, ctx) =>
         {
             org.RemoveField(Route(ctx, "object"), Route(ctx, "field"));
-            return Task.FromResult<object?>(null);
         }));
-        control.MapPut("/schema/{object}/fields/{field}/type", Handle(async (org, ctx) =>
+        control.MapPut("/schema/{object}/fields/{field}/type", HandleAsync(async (org, ctx) =>
         {
             using var body = await ReadBodyAsync(ctx);
             org.RetypeField(Route(ctx, "object"), Route(ctx, "field"), Text(body.RootElement, "type") ?? throw Invalid("type is required"));
-            return null;
         }));
-        control.MapPost("/tokens/expire-access", Handle((org, _) => { org.ExpireAccessTokens(); return Task.FromResult<object?>(null); }));
-        control.MapPost("/tokens/expire-refresh", Handle((org, _) => { org.ExpireRefreshTokens(); return Task.FromResult<object?>(null); }));
+        control.MapPost("/tokens/expire-access", Handle((org, _) => org.ExpireAccessTokens()));
+        control.MapPost("/tokens/expire-refresh", Handle((org, _) => org.ExpireRefreshTokens()));
         control.MapGet("/limits", async ctx => await Run(ctx, org => SandboxJson.WriteAsync(ctx, 200, w =>
         {
             w.WriteStartObject();
@@ -94,7 +88,7 @@ internal static class SandboxControlEndpoints
             w.WriteNumber("remaining", org.ApiCallsRemaining);
             w.WriteEndObject();
         })));
-        control.MapPut("/limits", Handle(async (org, ctx) =>
+        control.MapPut("/limits", HandleAsync(async (org, ctx) =>
         {
             using var body = await ReadBodyAsync(ctx);
             if (!body.RootElement.TryGetProperty("remaining", out var remaining) || !remaining.TryGetInt64(out var value))
@@ -103,9 +97,8 @@ internal static class SandboxControlEndpoints
             }
 
             org.SetRemainingApiCalls(value);
-            return null;
         }));
-        control.MapPut("/api-enabled", Handle(async (org, ctx) =>
+        control.MapPut("/api-enabled", HandleAsync(async (org, ctx) =>
         {
             using var body = await ReadBodyAsync(ctx);
             if (!body.RootElement.TryGetProperty("enabled", out var enabled) || enabled.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -114,9 +107,8 @@ internal static class SandboxControlEndpoints
             }
 
             org.SetApiEnabled(enabled.GetBoolean());
-            return null;
         }));
-        control.MapPost("/faults", Handle(async (org, ctx) =>
+        control.MapPost("/faults", HandleAsync(async (org, ctx) =>
         {
             using var body = await ReadBodyAsync(ctx);
             var root = body.RootElement;
@@ -131,9 +123,8 @@ internal static class SandboxControlEndpoints
                 org.SetResponseDelay(TimeSpan.FromMilliseconds(delay.GetInt32()));
             }
 
-            return null;
         }));
-        control.MapDelete("/faults", Handle((org, _) => { org.ClearFaults(); return Task.FromResult<object?>(null); }));
+        control.MapDelete("/faults", Handle((org, _) => org.ClearFaults()));
     }
 
     private static string Route(HttpContext ctx, string name) => ctx.GetRouteValue(name) as string ?? "";
@@ -169,7 +160,14 @@ internal static class SandboxControlEndpoints
         return body.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value.Clone(), StringComparer.OrdinalIgnoreCase);
     }
 
-    private static RequestDelegate Handle(Func<SalesforceSandboxOrg, HttpContext, Task<object?>> action) => ctx => Run(ctx, async org =>
+    private static RequestDelegate Handle(Action<SalesforceSandboxOrg, HttpContext> action) => ctx => Run(ctx, org =>
+    {
+        action(org, ctx);
+        ctx.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    });
+
+    private static RequestDelegate HandleAsync(Func<SalesforceSandboxOrg, HttpContext, Task> action) => ctx => Run(ctx, async org =>
     {
         await action(org, ctx);
         ctx.Response.StatusCode = 204;

@@ -76,8 +76,12 @@ internal sealed class SandboxView(SandboxDataGenerator generator, IReadOnlyDicti
             {
                 var first = GetByName(state, row, "FirstName") as string;
                 var last = GetByName(state, row, "LastName") as string;
-                var full = string.Join(' ', new[] { first, last }.Where(s => !string.IsNullOrEmpty(s)));
-                return full.Length == 0 ? null : full;
+                if (string.IsNullOrEmpty(first))
+                {
+                    return string.IsNullOrEmpty(last) ? null : last;
+                }
+
+                return string.IsNullOrEmpty(last) ? first : string.Concat(first, " ", last);
             }
 
             case "RevenueBand":

@@ -128,11 +128,16 @@ internal sealed class SandboxDataGenerator
         value == DateTime.MaxValue ? count : FirstIndexAtOrAfter(modstamp, count, value.AddTicks(1));
 
     private ulong Random(SandboxObject obj, ulong key, long index) =>
-        SandboxHash.Mix(seedHash ^ SandboxHash.Mix(SandboxHash.Of(obj.Name) ^ key) ^ ((ulong)index * 0x9E3779B97F4A7C15UL));
+        SandboxHash.Mix(seedHash ^ SandboxHash.Mix(obj.NameHash ^ key) ^ ((ulong)index * 0x9E3779B97F4A7C15UL));
 
     private static ulong Key(string text) => SandboxHash.Of(text);
 
     private static readonly ulong PersonKey = Key("person");
+    private static readonly ulong EmailKey = Key("Email");
+    private static readonly ulong IsClosedKey = Key("IsClosed");
+    private static readonly string[] FirstNamesLower = FirstNames.Select(n => n.ToLowerInvariant()).ToArray();
+    private static readonly string[] LastNamesLower = LastNames
+        .Select(n => n.ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal)).ToArray();
     private static readonly ulong PlaceKey = Key("place");
     private static readonly ulong CompanyKey = Key("company");
 
@@ -143,7 +148,6 @@ internal sealed class SandboxDataGenerator
     /// <summary>The stored value of a plain (not computed) field of a generated record.</summary>
     public object? Value(SandboxObject obj, SandboxField field, long index)
     {
-        var count = Count(obj.Name);
         var r = Random(obj, field.Hash, index);
         switch (field.Generator)
         {
@@ -152,9 +156,9 @@ internal sealed class SandboxDataGenerator
             case "IsDeleted":
                 return false;
             case "CreatedDate":
-                return CreatedDate(index, count);
+                return CreatedDate(index, Count(obj.Name));
             case "SystemModstamp":
-                return SystemModstamp(index, count);
+                return SystemModstamp(index, Count(obj.Name));
             case "FirstName":
                 if (obj.Name == "User" && index == 0)
                 {
@@ -248,15 +252,15 @@ internal sealed class SandboxDataGenerator
             case "Probability":
                 return (double)((r >> 8) % 11 * 10);
             case "CloseDate":
-                return DateOnly.FromDateTime(CreatedDate(index, count)).AddDays((int)((r >> 8) % 120));
+                return DateOnly.FromDateTime(CreatedDate(index, Count(obj.Name))).AddDays((int)((r >> 8) % 120));
             case "OpportunityClosed":
                 return Chance(r, 45);
             case "OpportunityWon":
-                return Chance(Random(obj, Key("IsClosed"), index), 45) && Chance(r, 50);
+                return Chance(Random(obj, IsClosedKey, index), 45) && Chance(r, 50);
             case "CaseClosed":
                 return Chance(r, 60);
             case "CaseClosedDate":
-                return Chance(Random(obj, Key("IsClosed"), index), 60) ? SystemModstamp(index, count) : null;
+                return Chance(Random(obj, IsClosedKey, index), 60) ? SystemModstamp(index, Count(obj.Name)) : null;
             case "IsActive":
                 return index == 0 || !Chance(r, 10);
             case "LastLoginDate":
@@ -266,9 +270,9 @@ internal sealed class SandboxDataGenerator
             case "MonthlyAmount":
                 return Math.Round(((r >> 8) % 1_000_000) / 100.0, 2);
             case "StartDate":
-                return DateOnly.FromDateTime(CreatedDate(index, count));
+                return DateOnly.FromDateTime(CreatedDate(index, Count(obj.Name)));
             case "RenewalDate":
-                return DateOnly.FromDateTime(CreatedDate(index, count)).AddYears(1);
+                return DateOnly.FromDateTime(CreatedDate(index, Count(obj.Name))).AddYears(1);
             case "AutoRenew":
                 return !Chance(r, 25);
             case "ContactAccount":
@@ -282,6 +286,8 @@ internal sealed class SandboxDataGenerator
             case "Owner":
             case "AuditUser":
                 return ReferenceTo("User", "005", r >> 8);
+            case "None":
+                return null;
             default:
                 return Generic(field, r, index);
         }
@@ -302,13 +308,13 @@ internal sealed class SandboxDataGenerator
         }
 
         var p = Random(obj, PersonKey, index);
-        if (Chance(Random(obj, Key("Email"), index), 8))
+        if (Chance(Random(obj, EmailKey, index), 8))
         {
             return null;
         }
 
-        var first = Pick(FirstNames, p).ToLowerInvariant();
-        var last = Pick(LastNames, p >> 16).ToLowerInvariant().Replace(" ", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal);
+        var first = Pick(FirstNamesLower, p);
+        var last = Pick(LastNamesLower, p >> 16);
         return $"{first}.{last}{index + 1}@{Pick(Domains, p >> 32)}";
     }
 

@@ -14,6 +14,36 @@ internal static class SandboxJson
 
     public static string FormatDateTime(DateTime utc) => utc.ToString(DateTimeFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>Writes yyyy-MM-ddTHH:mm:ss.fff+0000 as UTF-8 without a format-string parse, since every row has several.</summary>
+    public static void FormatDateTime(DateTime utc, Span<byte> destination)
+    {
+        static void Two(Span<byte> d, int at, int value)
+        {
+            d[at] = (byte)('0' + value / 10);
+            d[at + 1] = (byte)('0' + value % 10);
+        }
+
+        var year = utc.Year;
+        destination[0] = (byte)('0' + year / 1000);
+        destination[1] = (byte)('0' + year / 100 % 10);
+        Two(destination, 2, year % 100);
+        destination[4] = (byte)'-';
+        Two(destination, 5, utc.Month);
+        destination[7] = (byte)'-';
+        Two(destination, 8, utc.Day);
+        destination[10] = (byte)'T';
+        Two(destination, 11, utc.Hour);
+        destination[13] = (byte)':';
+        Two(destination, 14, utc.Minute);
+        destination[16] = (byte)':';
+        Two(destination, 17, utc.Second);
+        destination[19] = (byte)'.';
+        var ms = utc.Millisecond;
+        destination[20] = (byte)('0' + ms / 100);
+        Two(destination, 21, ms % 100);
+        "+0000"u8.CopyTo(destination[23..]);
+    }
+
     public static void WriteValue(Utf8JsonWriter writer, object? value)
     {
         switch (value)
@@ -41,9 +71,9 @@ internal static class SandboxJson
                 break;
             case DateTime dt:
             {
-                Span<char> buffer = stackalloc char[32];
-                dt.TryFormat(buffer, out var written, DateTimeFormat, CultureInfo.InvariantCulture);
-                writer.WriteStringValue(buffer[..written]);
+                Span<byte> buffer = stackalloc byte[28];
+                FormatDateTime(dt, buffer);
+                writer.WriteStringValue(buffer);
                 break;
             }
 

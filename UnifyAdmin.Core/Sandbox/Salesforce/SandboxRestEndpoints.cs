@@ -46,7 +46,7 @@ internal static partial class SandboxRestEndpoints
     }
 
     /// <summary>Faults and the response delay apply to every API response, before anything else is decided.</summary>
-    internal static async Task<bool> PassFaultsAsync(HttpContext ctx, SalesforceSandboxOrg org)
+    private static async Task<bool> PassFaultsAsync(HttpContext ctx, SalesforceSandboxOrg org)
     {
         var delay = org.ResponseDelay;
         if (delay > TimeSpan.Zero)
@@ -154,8 +154,10 @@ internal static partial class SandboxRestEndpoints
 
     private static async Task WithFaults(HttpContext ctx, Func<Task> next)
     {
-        if (await PassFaultsAsync(ctx, ctx.RequestServices.GetRequiredService<SalesforceSandboxOrg>()))
+        var org = ctx.RequestServices.GetRequiredService<SalesforceSandboxOrg>();
+        if (await PassFaultsAsync(ctx, org))
         {
+            SetLimitHeader(ctx, org);
             await next();
         }
     }
@@ -508,25 +510,41 @@ internal static partial class SandboxRestEndpoints
         await body.FlushAsync(ctx.RequestAborted);
     }
 
+    private static readonly JsonEncodedText AttributesName = JsonEncodedText.Encode("attributes");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText UrlName = JsonEncodedText.Encode("url");
+
     internal static void WriteRecord(Utf8JsonWriter w, SandboxView view, SelectNode node, SandboxRow row, string version)
     {
         var state = node.State;
         var id = row.Changed?.Id ?? view.Generator.Id(state.Schema, row.Index);
+        var urlPrefix = node.UrlPrefix(version);
+        Span<char> url = stackalloc char[urlPrefix.Length + id.Length];
+        urlPrefix.AsSpan().CopyTo(url);
+        id.AsSpan().CopyTo(url[urlPrefix.Length..]);
         w.WriteStartObject();
-        w.WriteStartObject("attributes");
-        w.WriteString("type", state.Schema.Name);
-        w.WriteString("url", string.Concat("/services/data/v", version, "/sobjects/", state.Schema.Name, "/", id));
+        w.WriteStartObject(AttributesName);
+        w.WriteString(TypeName, node.TypeName);
+        w.WriteString(UrlName, url);
         w.WriteEndObject();
         foreach (var item in node.Items)
         {
             switch (item)
             {
                 case LeafItem leaf:
-                    w.WritePropertyName(leaf.Field.Name);
-                    SandboxJson.WriteValue(w, view.Get(state, row, leaf.Field));
+                    w.WritePropertyName(leaf.JsonName);
+                    if (leaf.Field.Generator == "Id")
+                    {
+                        w.WriteStringValue(id);
+                    }
+                    else
+                    {
+                        SandboxJson.WriteValue(w, view.Get(state, row, leaf.Field));
+                    }
+
                     break;
                 case RelationItem relation:
-                    w.WritePropertyName(relation.Reference.RelationshipName!);
+                    w.WritePropertyName(relation.JsonName);
                     if (view.TryResolve(relation.Child.State, view.Get(state, row, relation.Reference) as string, out var parent))
                     {
                         WriteRecord(w, view, relation.Child, parent, version);
@@ -549,6 +567,9 @@ internal static partial class SandboxRestEndpoints
         return SandboxJson.TryParseDateTime(ctx.Request.Query["start"].ToString(), out start)
             & SandboxJson.TryParseDateTime(ctx.Request.Query["end"].ToString(), out end);
     }
+
+    // Salesforce rounds the covered window to the minute; seconds keep a change made just now inside the window, which tests need.
+    private static DateTime ToSecond(DateTime value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
 
     private static DateTime ToMinute(DateTime value) => new(value.Ticks - value.Ticks % TimeSpan.TicksPerMinute, DateTimeKind.Utc);
 
@@ -579,7 +600,7 @@ internal static partial class SandboxRestEndpoints
             return;
         }
 
-        var latest = ToMinute(end < now ? end : now);
+        var latest = ToSecond(end < now ? end : now);
         var count = view.GeneratedCount(state);
         var modstamp = state.Schema.Field("SystemModstamp");
         var ids = new List<(long Index, string Id)>();
@@ -649,7 +670,7 @@ internal static partial class SandboxRestEndpoints
             return;
         }
 
-        var latest = ToMinute(end < now ? end : now);
+        var latest = ToSecond(end < now ? end : now);
         var deleted = state.Changes.Values
             .Where(c => c.DeletedAt is { } at && at >= start && at <= latest)
             .OrderBy(c => c.DeletedAt)

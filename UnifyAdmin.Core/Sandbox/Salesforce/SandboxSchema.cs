@@ -77,6 +77,7 @@ internal sealed class SandboxObject
     public SandboxObject(string name, string label, string labelPlural, string keyPrefix, IReadOnlyList<SandboxField> fields)
     {
         Name = name;
+        NameHash = SandboxHash.Of(name);
         Label = label;
         LabelPlural = labelPlural;
         KeyPrefix = keyPrefix;
@@ -87,6 +88,8 @@ internal sealed class SandboxObject
     }
 
     public string Name { get; }
+
+    public ulong NameHash { get; }
 
     public string Label { get; }
 

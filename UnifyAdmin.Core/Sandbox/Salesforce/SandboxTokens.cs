@@ -24,8 +24,6 @@ internal sealed class SandboxTokens(byte[] key, string orgId)
 
     public void Revoke(string nonce) => revoked[nonce] = 0;
 
-    public void ClearRevocations() => revoked.Clear();
-
     public static byte[] DeriveKey(int seed, string clientSecret) =>
         SHA256.HashData(Encoding.UTF8.GetBytes($"unifyadmin-sandbox-token|{seed}|{clientSecret}"));
 

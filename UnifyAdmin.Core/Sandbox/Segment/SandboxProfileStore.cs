@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
@@ -25,12 +24,16 @@ internal sealed class SandboxProfile
 
     public required long CreatedSequence { get; init; }
 
-    public List<SandboxIdentifier> Identifiers { get; } = [];
+    public List<SandboxIdentifier> Identifiers { get; } = new(2);
 
-    public Dictionary<string, TraitValue> Traits { get; } = new(StringComparer.Ordinal);
+    public required Dictionary<string, TraitValue> Traits { get; init; }
 
     /// <summary>segment_ids of the profiles merged into this one.</summary>
-    public List<string> MergedSegmentIds { get; } = [];
+    public List<string> MergedSegmentIds => mergedSegmentIds ??= [];
+
+    public bool HasMerged => mergedSegmentIds is { Count: > 0 };
+
+    private List<string>? mergedSegmentIds;
 
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -58,13 +61,26 @@ internal readonly record struct SandboxInbound(
 /// allows, the lowest-priority identifier is dropped from the message and matching starts again.
 /// Not thread-safe: callers hold <see cref="Gate"/>.
 /// </summary>
-internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int otherLimit)
+internal sealed class SandboxProfileStore
 {
+    private readonly string spaceId;
+    private readonly int userIdLimit;
+    private readonly int otherLimit;
     private readonly Dictionary<IdentityKey, SandboxProfile> users = [];
     private readonly Dictionary<string, SandboxProfile> bySegmentId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SandboxProfile> accounts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> names;
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> nameLookup;
     private long sequence;
+
+    public SandboxProfileStore(string spaceId, int userIdLimit, int otherLimit)
+    {
+        this.spaceId = spaceId;
+        this.userIdLimit = userIdLimit;
+        this.otherLimit = otherLimit;
+        names = new(StringComparer.Ordinal);
+        nameLookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public object Gate { get; } = new();
 
@@ -118,7 +134,7 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         SandboxProfile target;
         if (matched.Count == 0)
         {
-            target = NewProfile("use_", active[0], seq, message.ReceivedAt);
+            target = NewProfile("use_", active[0], seq, message.ReceivedAt, TraitCount(message.Traits));
             UserProfileCount++;
         }
         else
@@ -160,7 +176,7 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         var seq = ++sequence;
         if (!accounts.TryGetValue(groupId, out var account))
         {
-            account = NewProfile("acc_", new IdentityKey("group_id", groupId), seq, message.ReceivedAt);
+            account = NewProfile("acc_", new IdentityKey("group_id", groupId), seq, message.ReceivedAt, TraitCount(message.Traits));
             account.Identifiers.Add(new SandboxIdentifier("group_id", groupId, message.ReceivedAt));
             accounts[groupId] = account;
         }
@@ -230,7 +246,7 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
 
         Span<char> chars = stackalloc char[128];
         var length = Encoding.UTF8.GetChars(raw, chars);
-        var lookup = names.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = nameLookup;
         if (lookup.TryGetValue(chars[..length], out var name))
         {
             return name;
@@ -269,6 +285,7 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         {
             var profile = new SandboxProfile
             {
+                Traits = new(StringComparer.Ordinal),
                 SegmentId = item.GetProperty("segment_id").GetString()!,
                 CreatedSequence = item.GetProperty("created_sequence").GetInt64(),
                 CreatedAt = item.GetProperty("created_at").GetDateTimeOffset(),
@@ -351,9 +368,12 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
 
         writer.WriteEndObject();
         writer.WriteStartArray("merged");
-        foreach (var merged in profile.MergedSegmentIds)
+        if (profile.HasMerged)
         {
-            writer.WriteStringValue(merged);
+            foreach (var merged in profile.MergedSegmentIds)
+            {
+                writer.WriteStringValue(merged);
+            }
         }
 
         writer.WriteEndArray();
@@ -429,10 +449,11 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         return true;
     }
 
-    private SandboxProfile NewProfile(string prefix, IdentityKey first, long seq, DateTimeOffset at)
+    private SandboxProfile NewProfile(string prefix, IdentityKey first, long seq, DateTimeOffset at, int traitCapacity)
     {
         var profile = new SandboxProfile
         {
+            Traits = new(traitCapacity, StringComparer.Ordinal),
             SegmentId = SegmentIdFor(prefix, first),
             CreatedSequence = seq,
             CreatedAt = at,
@@ -442,23 +463,56 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         return profile;
     }
 
-    /// <summary>Deterministic, so the same data gives the same ids after a reset or on another machine.</summary>
+    /// <summary>
+    /// Deterministic, so the same data gives the same ids after a reset or on another machine. Two
+    /// 64-bit FNV-1a hashes give 128 bits, written as 22 base-62 characters after the prefix.
+    /// </summary>
     private string SegmentIdFor(string prefix, IdentityKey first)
     {
         const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{spaceId}|{first.Type}:{first.Value}"), hash);
-        Span<char> id = stackalloc char[prefix.Length + 27];
+        var high = Hash(Hash(Hash(14695981039346656037UL, spaceId), first.Type), first.Value);
+        var low = Hash(Hash(Hash(high ^ 0x9E3779B97F4A7C15UL, first.Value), first.Type), spaceId);
+        Span<char> id = stackalloc char[prefix.Length + 22];
         prefix.CopyTo(id);
-        for (var i = 0; i < 27; i++)
+        for (var i = 0; i < 22; i++)
         {
-            id[prefix.Length + i] = alphabet[hash[i] % alphabet.Length];
+            ref var part = ref i < 11 ? ref high : ref low;
+            id[prefix.Length + i] = alphabet[(int)(part % 62)];
+            part /= 62;
         }
 
         var candidate = new string(id);
 
         // A profile merged away keeps its id as a redirect; never hand the same id out twice.
-        return bySegmentId.ContainsKey(candidate) ? candidate[..^6] + (sequence % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture) : candidate;
+        return bySegmentId.ContainsKey(candidate)
+            ? candidate[..^6] + (sequence % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture)
+            : candidate;
+    }
+
+    private static ulong Hash(ulong hash, string text)
+    {
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return (hash ^ '|') * 1099511628211UL;
+    }
+
+    private static int TraitCount(JsonElement? traits)
+    {
+        if (traits is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var unused in element.EnumerateObject())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private void Merge(SandboxProfile from, SandboxProfile into)
@@ -495,7 +549,10 @@ internal sealed class SandboxProfileStore(string spaceId, int userIdLimit, int o
         }
 
         into.MergedSegmentIds.Add(from.SegmentId);
-        into.MergedSegmentIds.AddRange(from.MergedSegmentIds);
+        if (from.HasMerged)
+        {
+            into.MergedSegmentIds.AddRange(from.MergedSegmentIds);
+        }
         foreach (var merged in into.MergedSegmentIds)
         {
             bySegmentId[merged] = into;

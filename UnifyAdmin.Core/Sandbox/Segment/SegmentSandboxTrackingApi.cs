@@ -91,7 +91,7 @@ internal static class SegmentSandboxTrackingApi
         }
     }
 
-    private static void Ingest(SegmentSandboxWorkspace workspace, SandboxSpace space, IEnumerable<JsonElement> messages, string? defaultType)
+    internal static void Ingest(SegmentSandboxWorkspace workspace, SandboxSpace space, IEnumerable<JsonElement> messages, string? defaultType)
     {
         var now = workspace.Time.GetUtcNow();
         var store = space.Store;

@@ -143,7 +143,7 @@ public partial class SalesforceSandboxFixture : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private static (string Action, Dictionary<string, string> Fields) ReadForm(string html)
+    internal static (string Action, Dictionary<string, string> Fields) ReadForm(string html)
     {
         var form = FormTag().Match(html);
         Assert.True(form.Success, "The page has no form: " + html[..Math.Min(html.Length, 400)]);

@@ -96,6 +96,9 @@ internal static class SoqlLexer
                 case '\'':
                     tokens.Add(ReadString(text, ref i));
                     continue;
+                case ':':
+                    throw SoqlException.Malformed(
+                        $"Date literals with a number (such as 'LAST_N_DAYS:n') and bind variables are not supported by the sandbox org (column {start + 1})");
             }
 
             if (char.IsDigit(c) || ((c == '-' || c == '+') && i + 1 < text.Length && (char.IsDigit(text[i + 1]) || text[i + 1] == '.')))

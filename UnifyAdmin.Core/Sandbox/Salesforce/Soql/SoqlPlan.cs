@@ -30,16 +30,30 @@ internal sealed class BoundPath(SandboxView view, IReadOnlyList<(SandboxField Re
 /// <summary>What to write for one level of a record: plain fields and nested parent records, in SELECT order.</summary>
 internal sealed class SelectNode(ObjectState state)
 {
+    private string? urlPrefix;
+
     public ObjectState State => state;
+
+    public System.Text.Json.JsonEncodedText TypeName { get; } = System.Text.Json.JsonEncodedText.Encode(state.Schema.Name);
+
+    /// <summary>The record URL up to the id; the version is fixed per query, so it is built once.</summary>
+    public string UrlPrefix(string version) => urlPrefix ??= $"/services/data/v{version}/sobjects/{state.Schema.Name}/";
 
     public List<SelectItem> Items { get; } = [];
 }
 
 internal abstract record SelectItem;
 
-internal sealed record LeafItem(SandboxField Field) : SelectItem;
+internal sealed record LeafItem(SandboxField Field) : SelectItem
+{
+    /// <summary>Pre-encoded, because it is written once per row.</summary>
+    public System.Text.Json.JsonEncodedText JsonName { get; } = System.Text.Json.JsonEncodedText.Encode(Field.Name);
+}
 
-internal sealed record RelationItem(SandboxField Reference, SelectNode Child) : SelectItem;
+internal sealed record RelationItem(SandboxField Reference, SelectNode Child) : SelectItem
+{
+    public System.Text.Json.JsonEncodedText JsonName { get; } = System.Text.Json.JsonEncodedText.Encode(Reference.RelationshipName!);
+}
 
 /// <summary>A query bound to one view of the org: names resolved, filters compiled, rows produced lazily.</summary>
 internal sealed class SoqlPlan

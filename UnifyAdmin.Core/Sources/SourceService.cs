@@ -1,0 +1,309 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Salesforce;
+using UnifyAdmin.Core.Security;
+
+namespace UnifyAdmin.Core.Sources;
+
+/// <summary>One row of the Sources list.</summary>
+public sealed record SourceSummary(
+    Guid Id, string Name, SalesforceLoginKind LoginKind, string LoginHost, SourceConnectionState ConnectionState, string? ConnectionProblem,
+    bool Enabled, string? OrgId, string? SalesforceUsername, long? ApiUsed, long? ApiAllowed, DateTimeOffset? ApiUsageAt, int CollectionCount);
+
+/// <summary>A saved source for its page: no secret values, only whether each is set.</summary>
+public sealed record SourceDetails(
+    SourceSummary Summary, SalesforceAuthFlow AuthFlow, string ClientId, bool HasClientSecret, bool HasRefreshToken, string? JwtUsername,
+    string? InstanceUrl, DateTimeOffset? HistoricalSince, int SyncIntervalMinutes, IReadOnlyList<SourceCollection> Collections, Guid Version);
+
+/// <summary>Saves, reads and removes sources. Every change checks that the caller is an Admin.</summary>
+public sealed class SourceService(
+    IDbContextFactory<AppDbContext> contexts,
+    SecretProtector secrets,
+    SalesforceOAuthClient oauth,
+    ISalesforceClientFactory clients,
+    TimeProvider clock,
+    ILogger<SourceService> logger)
+{
+    public async Task<IReadOnlyList<SourceSummary>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var rows = await db.Sources.AsNoTracking().Include(s => s.Collections).ToListAsync(ct);
+        return rows.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(Summarize).ToList();
+    }
+
+    public async Task<SourceDetails?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var s = await db.Sources.AsNoTracking().Include(x => x.Collections).FirstOrDefaultAsync(x => x.Id == id, ct);
+        return s is null ? null : new SourceDetails(
+            Summarize(s), s.AuthFlow, s.ClientId, s.ClientSecretProtected is not null, s.RefreshTokenProtected is not null, s.JwtUsername,
+            s.InstanceUrl, s.HistoricalSince, s.SyncIntervalMinutes, s.Collections.OrderBy(c => c.Name).ToList(), s.Version);
+    }
+
+    /// <summary>Saves a newly connected source with its Selective Sync, <b>disabled</b>. Returns the new id, or messages.</summary>
+    public async Task<(Guid? Id, IReadOnlyList<string> Errors)> CreateAsync(ClaimsPrincipal user, ConnectAttempt attempt, SelectiveSyncInput selection, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return (null, ["Only an Admin can add sources."]);
+        }
+
+        if (!attempt.IsConnected || attempt.Token is not { } token)
+        {
+            return (null, ["Connect to Salesforce first."]);
+        }
+
+        var errors = Validate(selection);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
+        var draft = attempt.Draft;
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var name = draft.Name.Trim();
+        if (await db.Sources.AnyAsync(s => s.Name == name, ct))
+        {
+            return (null, [$"A source named \"{name}\" already exists. Choose another name."]);
+        }
+
+        var now = clock.GetUtcNow();
+        var source = new Source
+        {
+            Id = Guid.NewGuid(),
+            Name = name,
+            LoginKind = draft.LoginKind,
+            LoginHost = attempt.LoginHost.ToString().TrimEnd('/'),
+            AuthFlow = draft.AuthFlow,
+            ClientId = draft.ClientId.Trim(),
+            ClientSecretProtected = secrets.Protect(NullIfBlank(draft.ClientSecret)),
+            JwtUsername = NullIfBlank(draft.JwtUsername),
+            JwtPrivateKeyProtected = secrets.Protect(NullIfBlank(draft.JwtPrivateKeyPem)),
+            CreatedAt = now,
+            Enabled = false,
+            Version = Guid.NewGuid(),
+            HistoricalSince = selection.HistoricalSince,
+            Collections = ToCollections(selection),
+        };
+        ApplyToken(source, attempt, token, now);
+        db.Sources.Add(source);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Source {SourceId} saved (disabled) with {Count} collection(s)", source.Id, source.Collections.Count);
+        return (source.Id, []);
+    }
+
+    public async Task<IReadOnlyList<string>> UpdateSelectiveSyncAsync(ClaimsPrincipal user, Guid id, Guid version, SelectiveSyncInput selection, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return ["Only an Admin can change Selective Sync."];
+        }
+
+        var errors = Validate(selection);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.Include(s => s.Collections).FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (source is null)
+        {
+            return ["This source no longer exists."];
+        }
+
+        if (source.Version != version)
+        {
+            return ["Someone else changed this source while you were editing. Reload the page to see their changes."];
+        }
+
+        db.RemoveRange(source.Collections);
+        source.Collections = ToCollections(selection);
+        source.HistoricalSince = selection.HistoricalSince;
+        source.UpdatedAt = clock.GetUtcNow();
+        source.Version = Guid.NewGuid();
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ["Someone else changed this source while you were editing. Reload the page to see their changes."];
+        }
+
+        return [];
+    }
+
+    /// <summary>Stores the tokens of a successful reconnect. Returns an error message, or null.</summary>
+    public async Task<string?> ApplyReconnectAsync(ClaimsPrincipal user, Guid id, ConnectAttempt attempt, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return "Only an Admin can reconnect a source.";
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (source is null)
+        {
+            return "This source no longer exists.";
+        }
+
+        if (source.OrgId is not null && attempt.Identity is { } identity && !string.Equals(source.OrgId, identity.OrganizationId, StringComparison.Ordinal))
+        {
+            return $"You signed in to a different org ({identity.OrganizationId}) than this source's ({source.OrgId}). Sign in to the original org, or add a new source.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(attempt.Draft.ClientSecret))
+        {
+            source.ClientSecretProtected = secrets.Protect(attempt.Draft.ClientSecret.Trim());
+        }
+
+        ApplyToken(source, attempt, attempt.Token!, clock.GetUtcNow());
+        source.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Source {SourceId} reconnected", id);
+        return null;
+    }
+
+    public async Task<IReadOnlyList<string>> SetEnabledAsync(ClaimsPrincipal user, Guid id, bool enabled, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return ["Only an Admin can enable or disable a source."];
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (source is null)
+        {
+            return ["This source no longer exists."];
+        }
+
+        if (enabled && source.ConnectionState != SourceConnectionState.Connected)
+        {
+            return ["Reconnect this source before enabling it."];
+        }
+
+        source.Enabled = enabled;
+        source.UpdatedAt = clock.GetUtcNow();
+        source.Version = Guid.NewGuid();
+        await db.SaveChangesAsync(ct);
+        return [];
+    }
+
+    /// <summary>Deletes a source after revoking its token at Salesforce. Returns a warning when the revoke failed.</summary>
+    public async Task<(bool Deleted, string? Warning)> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return (false, "Only an Admin can delete a source.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
+        if (source is null)
+        {
+            return (false, "This source no longer exists.");
+        }
+
+        string? warning = null;
+        var token = secrets.Unprotect(source.RefreshTokenProtected) ?? secrets.Unprotect(source.AccessTokenProtected);
+        if (token is not null && (source.InstanceUrl ?? source.LoginHost) is { } host)
+        {
+            try
+            {
+                await oauth.RevokeAsync(new Uri(host), token, ct);
+            }
+            catch (Exception ex) when (ex is SalesforceException or HttpRequestException or TaskCanceledException)
+            {
+                warning = "The source was deleted, but Salesforce could not be reached to revoke its token. Revoke the connected app's access in Salesforce Setup.";
+                logger.LogWarning("Revoking the token of source {SourceId} failed: {Error}", id, SourceConnector.Describe(ex));
+            }
+        }
+
+        db.Sources.Remove(source);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Source {SourceId} deleted", id);
+        return (true, warning);
+    }
+
+    /// <summary>A client for a saved source; refreshed tokens and API usage are written back through the connection store.</summary>
+    public async Task<ISalesforceClient?> CreateClientAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var s = await db.Sources.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (s is null || s.InstanceUrl is null)
+        {
+            return null;
+        }
+
+        return clients.Create(new SalesforceConnection(
+            s.Id, new Uri(s.LoginHost), new Uri(s.InstanceUrl), s.ClientId, secrets.Unprotect(s.ClientSecretProtected),
+            secrets.Unprotect(s.AccessTokenProtected) ?? "", secrets.Unprotect(s.RefreshTokenProtected), s.ApiVersion,
+            s.JwtUsername, secrets.Unprotect(s.JwtPrivateKeyProtected)));
+    }
+
+    /// <summary>A draft for reconnecting: the saved settings, with secrets left blank (the saved ones are used).</summary>
+    public async Task<SourceConnectionInput?> ReconnectDraftAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var s = await db.Sources.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        return s is null ? null : new SourceConnectionInput
+        {
+            Name = s.Name,
+            LoginKind = s.LoginKind,
+            MyDomainUrl = s.LoginKind == SalesforceLoginKind.MyDomain ? s.LoginHost : "",
+            AuthFlow = s.AuthFlow,
+            ClientId = s.ClientId,
+            ClientSecret = secrets.Unprotect(s.ClientSecretProtected) ?? "",
+            JwtUsername = s.JwtUsername ?? "",
+            JwtPrivateKeyPem = secrets.Unprotect(s.JwtPrivateKeyProtected) ?? "",
+        };
+    }
+
+    private static IReadOnlyList<string> Validate(SelectiveSyncInput selection)
+        => new SelectiveSyncInputValidator().Validate(selection).Errors.Select(e => e.ErrorMessage).Distinct().ToList();
+
+    private void ApplyToken(Source source, ConnectAttempt attempt, SalesforceToken token, DateTimeOffset now)
+    {
+        source.AccessTokenProtected = secrets.Protect(token.AccessToken);
+        if (token.RefreshToken is not null)
+        {
+            source.RefreshTokenProtected = secrets.Protect(token.RefreshToken);
+        }
+
+        source.InstanceUrl = token.InstanceUrl.ToString().TrimEnd('/');
+        source.OrgId = attempt.Identity?.OrganizationId ?? source.OrgId;
+        source.SalesforceUserId = attempt.Identity?.UserId ?? source.SalesforceUserId;
+        source.SalesforceUsername = attempt.Identity?.Username ?? source.SalesforceUsername;
+        source.ConnectionState = SourceConnectionState.Connected;
+        source.ConnectionProblem = null;
+        if (attempt.Usage is { } usage)
+        {
+            source.ApiUsed = usage.Used;
+            source.ApiAllowed = usage.Allowed;
+            source.ApiUsageAt = now;
+        }
+
+        source.UpdatedAt = now;
+    }
+
+    private static List<SourceCollection> ToCollections(SelectiveSyncInput selection)
+        => selection.Collections.Select(c => new SourceCollection
+        {
+            Id = Guid.NewGuid(),
+            Name = c.Name,
+            Label = c.Label,
+            Custom = c.Custom,
+            Columns = SelectiveSync.Normalize(c.Columns),
+        }).ToList();
+
+    private static SourceSummary Summarize(Source s) => new(
+        s.Id, s.Name, s.LoginKind, s.LoginHost, s.ConnectionState, s.ConnectionProblem, s.Enabled, s.OrgId, s.SalesforceUsername,
+        s.ApiUsed, s.ApiAllowed, s.ApiUsageAt, s.Collections.Count);
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
