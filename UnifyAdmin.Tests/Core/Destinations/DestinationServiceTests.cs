@@ -11,7 +11,7 @@ using UnifyAdmin.Tests.Infrastructure;
 namespace UnifyAdmin.Tests.Core.Destinations;
 
 /// <summary>The destination service against the real app: its SQLite database and its sandbox Segment workspace over loopback.</summary>
-public sealed class DestinationServiceTests(AppHost host) : IClassFixture<AppHost>
+public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixture<VerboseLogAppHost>
 {
     private const string WriteKey = "demo-write-key";
     private const string AccessToken = "demo-access-token";
@@ -371,5 +371,31 @@ public sealed class DestinationServiceTests(AppHost host) : IClassFixture<AppHos
 
         Assert.True(result.Success, result.Message);
         Assert.Contains("accepted the access token", result.Message);
+    }
+
+    [Fact]
+    public async Task The_log_holds_no_write_key_or_token_after_saving_changing_testing_and_deleting()
+    {
+        string[] plain = ["logged-write-key-41b7", "logged-token-8c2a", "logged-wrong-token-3e9f", "logged-new-key-77d1"];
+        var secrets = plain.Concat(plain.Select(p => Convert.ToBase64String(Encoding.UTF8.GetBytes(p + ":")))).ToArray();
+        var id = await CreateAsync(DemoInput(UniqueName("Logged"), accessToken: plain[1], writeKey: plain[0]));
+        await WithAsync(s => s.TestConnectionAsync(Admin, DemoInput("Probe", accessToken: plain[2], writeKey: plain[0]), null, Cancel));
+        var form = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
+        form.Spaces[0].WriteKey = plain[3];
+        Assert.True((await WithAsync(s => s.UpdateAsync(Admin, id, form, Cancel))).Succeeded);
+        await WithAsync(async s => await s.TestConnectionAsync(Admin, (await s.GetAsync(id, Cancel))!.ToInput(), id, Cancel));
+        Assert.True((await WithAsync(s => s.SetEnabledAsync(Admin, id, true, Cancel))).Succeeded);
+        Assert.True((await WithAsync(s => s.DeleteAsync(Admin, id, Cancel))).Succeeded);
+
+        // The log did record the work (the service's own lines and the HTTP calls), just never a secret.
+        Assert.Contains(host.Logs.Lines, line => line.Contains(id.ToString(), StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Lines, line => line.Contains("sandbox/segment", StringComparison.Ordinal));
+        foreach (var line in host.Logs.Lines)
+        {
+            foreach (var secret in secrets)
+            {
+                Assert.DoesNotContain(secret, line);
+            }
+        }
     }
 }

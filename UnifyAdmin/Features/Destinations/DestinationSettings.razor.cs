@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Security;
+
+namespace UnifyAdmin.Features.Destinations;
+
+/// <summary>A destination's settings: the form (read-only for Viewers), the Enable switch and Delete for Admins.</summary>
+public sealed partial class DestinationSettings
+{
+    private DestinationDetails? details;
+    private DestinationInput? input;
+    private bool loaded;
+    private bool isAdmin;
+    private bool busy;
+
+    [Parameter]
+    public Guid Id { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        isAdmin = (await ActorAsync()).IsInRole(Roles.Admin);
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        details = await Destinations.GetAsync(Id, CancellationToken.None);
+        input = details?.ToInput();
+        loaded = true;
+    }
+
+    private async Task<ClaimsPrincipal> ActorAsync() => (await AuthState.GetAuthenticationStateAsync()).User;
+
+    private async Task<IReadOnlyList<SpaceConnectionResult>> TestAsync(DestinationInput form)
+        => await Destinations.TestConnectionAsync(await ActorAsync(), form, Id, CancellationToken.None);
+
+    private async Task<DestinationResult> UpdateAsync(DestinationInput form)
+    {
+        var result = await Destinations.UpdateAsync(await ActorAsync(), Id, form, CancellationToken.None);
+        if (result.Succeeded)
+        {
+            Snackbar.Add("Destination settings saved.", Severity.Success);
+            await LoadAsync();
+        }
+
+        return result;
+    }
+
+    private async Task SetEnabledAsync(bool enabled)
+    {
+        busy = true;
+        try
+        {
+            var result = await Destinations.SetEnabledAsync(await ActorAsync(), Id, enabled, CancellationToken.None);
+            Report(result, enabled ? $"{details!.Name} is enabled." : $"{details!.Name} is disabled: nothing is sent to it.");
+            await LoadAsync();
+        }
+        finally
+        {
+            busy = false;
+        }
+    }
+
+    private async Task DeleteAsync()
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync(
+            "Delete destination",
+            $"Delete \"{details!.Name}\" and its {details.Spaces.Count} profile space settings? Profiles already in Segment stay as they are. This cannot be undone.",
+            yesText: "Delete",
+            cancelText: "Cancel");
+        if (confirmed != true)
+        {
+            return;
+        }
+
+        var result = await Destinations.DeleteAsync(await ActorAsync(), Id, CancellationToken.None);
+        Report(result, $"{details.Name} was deleted.");
+        if (result.Succeeded)
+        {
+            Navigation.NavigateTo("/destinations");
+        }
+    }
+
+    private void Report(DestinationResult result, string success)
+    {
+        if (result.Succeeded)
+        {
+            Snackbar.Add(success, Severity.Success);
+            return;
+        }
+
+        foreach (var error in result.Errors)
+        {
+            Snackbar.Add(error, Severity.Error);
+        }
+    }
+}
