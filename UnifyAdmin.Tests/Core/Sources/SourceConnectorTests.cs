@@ -212,6 +212,58 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
         Assert.Equal(before, await CountSourcesAsync());
     }
 
+    private async Task<Guid> SaveDemoSourceAsync(string name)
+    {
+        var start = await StartAsync(DemoInput(name));
+        await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.AttemptId)!));
+        var (id, errors) = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
+        Assert.Empty(errors);
+        return id!.Value;
+    }
+
+    private Task<SourceDetails> ReadAsync(Guid id) => WithAsync(async sp => (await sp.GetRequiredService<SourceService>().GetAsync(id, Ct))!);
+
+    [Fact]
+    public async Task Api_usage_seen_by_the_client_is_saved_on_the_source()
+    {
+        var id = await SaveDemoSourceAsync("Usage org");
+        var client = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateClientAsync(id, Ct));
+
+        await client!.DescribeGlobalAsync(Ct);
+
+        var org = host.Services.GetRequiredService<SalesforceSandboxOrg>();
+        var summary = (await ReadAsync(id)).Summary;
+        Assert.Equal(org.Options.DailyApiLimit, summary.ApiAllowed);
+        Assert.Equal(org.ApiCallsUsed, summary.ApiUsed);
+    }
+
+    [Fact]
+    public async Task An_expired_refresh_token_marks_the_source_needs_reconnect_and_reconnecting_clears_it()
+    {
+        var id = await SaveDemoSourceAsync("Expiring org");
+        var org = host.Services.GetRequiredService<SalesforceSandboxOrg>();
+        org.ExpireAccessTokens();
+        org.ExpireRefreshTokens();
+        var client = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateClientAsync(id, Ct));
+
+        await Assert.ThrowsAsync<UnifyAdmin.Core.Salesforce.SalesforceReconnectRequiredException>(() => client!.DescribeGlobalAsync(Ct));
+
+        var broken = (await ReadAsync(id)).Summary;
+        Assert.Equal(SourceConnectionState.NeedsReconnect, broken.ConnectionState);
+        Assert.False(string.IsNullOrEmpty(broken.ConnectionProblem));
+
+        var draft = await WithAsync(sp => sp.GetRequiredService<SourceService>().ReconnectDraftAsync(id, Ct));
+        var start = await StartAsync(draft!, sourceId: id);
+        var result = await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
+
+        Assert.Null(result.Error);
+        Assert.Equal(id, result.SourceId);
+        Assert.Equal(SourceConnectionState.Connected, (await ReadAsync(id)).Summary.ConnectionState);
+        var fresh = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateClientAsync(id, Ct));
+        Assert.NotEmpty((await fresh!.DescribeGlobalAsync(Ct)).Sobjects);
+    }
+
     [Fact]
     public async Task Deleting_a_source_revokes_its_token_at_salesforce()
     {
