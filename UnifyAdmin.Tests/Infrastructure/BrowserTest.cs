@@ -27,6 +27,17 @@ public abstract class BrowserTest<THost>(THost host, BrowserFixture browsers) : 
         Page = await context.NewPageAsync();
     }
 
+    /// <summary>Signs in as the host's Admin (creating it when needed) and waits for the dashboard's circuit.</summary>
+    protected async Task SignInAsAdminAsync()
+    {
+        await Host.EnsureAdminAsync();
+        var login = new E2E.Pages.LoginPage(Page);
+        await login.GotoAsync();
+        await login.SignInAsync(AppHost.AdminEmail, AppHost.AdminPassword);
+        await Assertions.Expect(Page).ToHaveURLAsync(Host.Url(""));
+        await E2E.Pages.BlazorPage.WaitForCircuitAsync(Page);
+    }
+
     /// <summary>Saves the page as it looks now, named after the journey.</summary>
     protected async Task ScreenshotAsync(string name)
     {

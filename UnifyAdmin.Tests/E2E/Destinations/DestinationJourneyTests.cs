@@ -18,16 +18,6 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
     [GeneratedRegex("/destinations/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex SettingsUrl();
 
-    private async Task SignInAsAdminAsync()
-    {
-        await Host.EnsureAdminAsync();
-        var login = new LoginPage(Page);
-        await login.GotoAsync();
-        await login.SignInAsync(AppHost.AdminEmail, AppHost.AdminPassword);
-        await Expect(Page).ToHaveURLAsync(Host.Url(""));
-        await Page.WaitForCircuitAsync();
-    }
-
     [Fact]
     public async Task An_admin_adds_the_demo_workspace_tests_it_saves_it_disabled_with_the_key_masked_and_enables_it()
     {

@@ -11,19 +11,10 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
     private const string DemoUser = "admin@demo.unifyadmin.dev";
     private const string DemoPassword = "demo-password";
 
-    private async Task SignInAsync()
-    {
-        await Host.EnsureAdminAsync();
-        var login = new LoginPage(Page);
-        await login.GotoAsync();
-        await login.SignInAsync(AppHost.AdminEmail, AppHost.AdminPassword);
-        await Expect(Page).ToHaveURLAsync(Host.Url(""));
-    }
-
     [Fact]
     public async Task An_admin_connects_the_demo_org_picks_contact_columns_and_saves_a_disabled_source()
     {
-        await SignInAsync();
+        await SignInAsAdminAsync();
         var wizard = new AddSourcePage(Page);
         await wizard.GotoAsync();
         await wizard.ChooseDemoOrgAsync();
@@ -69,7 +60,7 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
     [Fact]
     public async Task Denying_consent_brings_the_admin_back_with_a_clear_message_and_saves_nothing()
     {
-        await SignInAsync();
+        await SignInAsAdminAsync();
         var wizard = new AddSourcePage(Page);
         await wizard.GotoAsync();
         await wizard.ChooseDemoOrgAsync();
@@ -88,7 +79,7 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
     [Fact]
     public async Task A_wrong_client_secret_is_reported_in_the_wizard()
     {
-        await SignInAsync();
+        await SignInAsAdminAsync();
         var wizard = new AddSourcePage(Page);
         await wizard.GotoAsync();
         await wizard.ChooseDemoOrgAsync();
