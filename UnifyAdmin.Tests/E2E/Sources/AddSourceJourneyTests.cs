@@ -55,6 +55,12 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
         await Expect(row.GetByTestId("api-usage")).ToContainTextAsync("API calls (24 h)");
         Assert.DoesNotContain("demo-client-secret", await Page.ContentAsync());
         await ScreenshotAsync("source-4-list");
+
+        // The dashboard now shows the org instead of the empty state.
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Dashboard", Exact = true }).ClickAsync();
+        var card = Page.GetByTestId("dashboard-source").Filter(new() { HasText = "Demo org" });
+        await Expect(card.GetByTestId("connection-state")).ToHaveTextAsync("Connected");
+        await Expect(card).ToContainTextAsync("No destination yet.");
     }
 
     [Fact]
