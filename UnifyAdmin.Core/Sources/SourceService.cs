@@ -120,7 +120,10 @@ public sealed class SourceService(
         }
 
         db.RemoveRange(source.Collections);
-        source.Collections = ToCollections(selection);
+        // The new rows carry ids set in code: add them explicitly, or EF takes them for existing rows to update.
+        var collections = ToCollections(selection);
+        db.AddRange(collections);
+        source.Collections = collections;
         source.HistoricalSince = selection.HistoricalSince;
         source.UpdatedAt = clock.GetUtcNow();
         source.Version = Guid.NewGuid();

@@ -31,9 +31,11 @@ public sealed class AddSourcePage(IPage page)
     {
         await page.GetByPlaceholder("Search by label or API name").FillAsync(apiName);
         await page.GetByTestId($"collection-{apiName}").ClickAsync();
+        // Wait until the columns shown are this collection's, not the previous one's.
+        await page.Locator($"[data-testid='columns'][data-collection='{apiName}']").WaitForAsync();
     }
 
-    public ILocator Column(string column) => page.Locator($"input[aria-label='{column}'], [data-testid='column-{column}'] input, input[data-testid='column-{column}']").First;
+    public ILocator Column(string column) => page.Locator($"[data-testid='columns'] input[aria-label='{column}']");
 
     public Task CheckColumnAsync(string column) => Column(column).CheckAsync();
 
