@@ -221,7 +221,7 @@ public sealed class DestinationService(
             }
             else
             {
-                destination.Spaces.Add(new ProfileSpace
+                var added = new ProfileSpace
                 {
                     Id = Guid.NewGuid(),
                     DestinationId = destination.Id,
@@ -229,7 +229,10 @@ public sealed class DestinationService(
                     Name = space.Name.Trim(),
                     WriteKeyProtected = secrets.Protect(space.WriteKey)!,
                     AccessTokenProtected = secrets.Protect(Blank(space.AccessToken)),
-                });
+                };
+                // Its id is set in code: add it explicitly, or EF takes it for an existing row to update.
+                db.Add(added);
+                destination.Spaces.Add(added);
             }
         }
 

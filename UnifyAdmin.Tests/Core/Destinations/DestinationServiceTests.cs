@@ -179,6 +179,19 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     }
 
     [Fact]
+    public async Task Adding_a_space_in_settings_saves_it()
+    {
+        var id = await CreateAsync(DemoInput(UniqueName("Growing")));
+        var form = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
+        form.Spaces.Add(new ProfileSpaceInput { SpaceId = "spa_added", Name = "Added", WriteKey = "added-write-key" });
+
+        var result = await WithAsync(s => s.UpdateAsync(Admin, id, form, Cancel));
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+        Assert.Equal(["spa_added", "spa_demo"], (await LoadEntityAsync(id)).Spaces.Select(s => s.SpaceId).Order());
+    }
+
+    [Fact]
     public async Task Removing_a_space_in_settings_deletes_it()
     {
         var input = DemoInput(UniqueName("Two spaces"));
