@@ -79,7 +79,7 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
         await Page.WaitForCircuitAsync();
         await Expect(wizard.ConnectError).ToContainTextAsync("Access was denied in Salesforce");
         await Page.GotoAsync("sources");
-        await Expect(Page.GetByText("Denied org")).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Denied org", Exact = true })).ToHaveCountAsync(0);
     }
 
     [Fact]
