@@ -42,6 +42,33 @@ public sealed class ViewerRefusalTests(AppHost host, BrowserFixture browsers)
     }
 
     [Fact]
+    public async Task A_dropped_connection_shows_the_reconnecting_state_and_then_recovers()
+    {
+        await Host.CreateUserAsync(ViewerEmail, ViewerPassword, Roles.Viewer);
+        var login = new LoginPage(Page);
+        await login.GotoAsync();
+        await login.SignInAsync(ViewerEmail, ViewerPassword);
+        await Page.WaitForCircuitAsync();
+
+        // Remember every time the reconnecting dialog opens, however briefly, then drop the circuit's
+        // connection with the framework's own test hook, the way a network blip would.
+        await Page.EvaluateAsync("""
+            () => {
+                const modal = document.getElementById('components-reconnect-modal');
+                new MutationObserver(() => { if (modal.open) { window.__reconnectShown = modal.textContent; } })
+                    .observe(modal, { attributes: true });
+                Blazor._internal.forceCloseConnection();
+            }
+            """);
+
+        await Page.WaitForFunctionAsync("() => typeof window.__reconnectShown === 'string'");
+        Assert.Contains("Rejoining the server", await Page.EvaluateAsync<string>("() => window.__reconnectShown"));
+        var modal = Page.Locator("#components-reconnect-modal");
+        await Expect(modal).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        await Expect(new ShellPage(Page).SignedInUser).ToContainTextAsync(ViewerEmail);
+    }
+
+    [Fact]
     public async Task A_disabled_user_cannot_sign_in()
     {
         const string email = "leaver@example.com";
