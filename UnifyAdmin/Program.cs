@@ -17,7 +17,7 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
-builder.Services.AddSandbox(builder.Configuration, builder.Environment);
+builder.Services.AddSandbox(builder.Configuration);
 builder.Services.AddWeb();
 
 var app = builder.Build();

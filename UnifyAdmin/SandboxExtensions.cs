@@ -11,7 +11,7 @@ public static class SandboxExtensions
 
     public static bool IsSandboxEnabled(this IConfiguration configuration) => configuration.GetValue<bool>(EnabledKey);
 
-    public static IServiceCollection AddSandbox(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddSandbox(this IServiceCollection services, IConfiguration configuration)
     {
         if (!configuration.IsSandboxEnabled())
         {
@@ -22,9 +22,8 @@ public static class SandboxExtensions
         services.AddSegmentSandbox(configuration);
 
         // The demo org's and workspace's changes live in the data folder, so they survive a restart.
-        var dataDirectory = PersistenceExtensions.ResolveDataDirectory(configuration, environment.ContentRootPath);
-        services.PostConfigure<SalesforceSandboxOptions>(o => o.StatePath ??= Path.Combine(dataDirectory, "sandbox-salesforce.json"));
-        services.PostConfigure<SegmentSandboxOptions>(o => o.StatePath ??= Path.Combine(dataDirectory, "sandbox-segment.json"));
+        services.AddOptions<SalesforceSandboxOptions>().PostConfigure<DataDirectory>((o, data) => o.StatePath ??= data.File("sandbox-salesforce.json"));
+        services.AddOptions<SegmentSandboxOptions>().PostConfigure<DataDirectory>((o, data) => o.StatePath ??= data.File("sandbox-segment.json"));
         return services;
     }
 

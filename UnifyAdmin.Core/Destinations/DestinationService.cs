@@ -67,8 +67,8 @@ public sealed class DestinationService(
                     !string.IsNullOrEmpty(s.WriteKeyProtected),
                     !string.IsNullOrEmpty(s.AccessTokenProtected),
                     // The mask depends only on whether a secret is set: the ciphertext stands in for the value.
-                    SecretProtector.Mask(s.WriteKeyProtected),
-                    SecretProtector.Mask(s.AccessTokenProtected)))
+                    SecretProtector.Mask(!string.IsNullOrEmpty(s.WriteKeyProtected)),
+                    SecretProtector.Mask(!string.IsNullOrEmpty(s.AccessTokenProtected))))
                 .ToList());
     }
 

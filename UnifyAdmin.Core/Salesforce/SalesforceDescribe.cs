@@ -20,7 +20,8 @@ public sealed record SalesforceObjectSummary(
     bool Deletable,
     string? KeyPrefix)
 {
-    private static readonly string[] NoiseSuffixes = ["ChangeEvent", "History", "Share", "Feed"];
+    // Change feeds, history, sharing, tag and metadata tables: never useful as profile sources.
+    private static readonly string[] NoiseSuffixes = ["ChangeEvent", "History", "Share", "Feed", "__Tag", "__hd", "__mdt", "__e"];
 
     /// <summary>True when the object can be synced and is not change-event, history, share or feed noise.</summary>
     public bool IsSyncCandidate => Queryable && !NoiseSuffixes.Any(s => Name.EndsWith(s, StringComparison.Ordinal));

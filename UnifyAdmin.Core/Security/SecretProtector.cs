@@ -32,6 +32,5 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
     }
 
     /// <summary>What a page shows for a saved secret: never the value, only that one is set.</summary>
-    public static string Mask(string? plaintext)
-        => string.IsNullOrEmpty(plaintext) ? "" : "••••••••";
+    public static string Mask(bool isSet) => isSet ? "••••••••" : "";
 }

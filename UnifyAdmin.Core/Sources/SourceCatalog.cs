@@ -9,7 +9,7 @@ public static class SourceCatalog
     {
         var global = await client.DescribeGlobalAsync(ct);
         return global.Sobjects
-            .Where(o => o.Queryable && !SelectiveSync.IsNoise(o.Name))
+            .Where(o => o.IsSyncCandidate)
             .Select(o => new CollectionInfo(o.Name, o.Label ?? o.Name, o.Custom))
             .OrderBy(o => o.Label, StringComparer.OrdinalIgnoreCase)
             .ToList();

@@ -26,14 +26,11 @@ public sealed class SourceConnector(
 {
     public const string CallbackPath = "sources/oauth/callback";
 
-    public static readonly Uri ProductionLogin = new("https://login.salesforce.com");
-    public static readonly Uri SandboxLogin = new("https://test.salesforce.com");
-
     /// <summary>The login host a kind of source uses; the demo org lives inside this app.</summary>
     public static Uri LoginHostFor(SourceConnectionInput input, Uri appBase) => input.LoginKind switch
     {
-        SalesforceLoginKind.Production => ProductionLogin,
-        SalesforceLoginKind.Sandbox => SandboxLogin,
+        SalesforceLoginKind.Production => SalesforceHosts.Production,
+        SalesforceLoginKind.Sandbox => SalesforceHosts.Sandbox,
         SalesforceLoginKind.MyDomain => SalesforceHosts.Validate(input.MyDomainUrl.Trim()),
         SalesforceLoginKind.Demo => new Uri(appBase, "sandbox/salesforce"),
         _ => throw new ArgumentOutOfRangeException(nameof(input)),

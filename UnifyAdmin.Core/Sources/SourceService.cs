@@ -14,7 +14,7 @@ public sealed record SourceSummary(
 
 /// <summary>A saved source for its page: no secret values, only whether each is set.</summary>
 public sealed record SourceDetails(
-    SourceSummary Summary, SalesforceAuthFlow AuthFlow, string ClientId, bool HasClientSecret, bool HasRefreshToken, string? JwtUsername,
+    SourceSummary Summary, SalesforceAuthFlow AuthFlow, string ClientId, bool HasClientSecret, string? JwtUsername,
     string? InstanceUrl, DateTimeOffset? HistoricalSince, int SyncIntervalMinutes, IReadOnlyList<SourceCollection> Collections, Guid Version);
 
 /// <summary>Saves, reads and removes sources. Every change checks that the caller is an Admin.</summary>
@@ -38,7 +38,7 @@ public sealed class SourceService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var s = await db.Sources.AsNoTracking().Include(x => x.Collections).FirstOrDefaultAsync(x => x.Id == id, ct);
         return s is null ? null : new SourceDetails(
-            Summarize(s), s.AuthFlow, s.ClientId, s.ClientSecretProtected is not null, s.RefreshTokenProtected is not null, s.JwtUsername,
+            Summarize(s), s.AuthFlow, s.ClientId, s.ClientSecretProtected is not null, s.JwtUsername,
             s.InstanceUrl, s.HistoricalSince, s.SyncIntervalMinutes, s.Collections.OrderBy(c => c.Name).ToList(), s.Version);
     }
 

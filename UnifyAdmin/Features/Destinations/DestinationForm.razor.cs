@@ -50,7 +50,7 @@ public sealed partial class DestinationForm
 
     private static string SpacePath(int index, string field) => $"{nameof(DestinationInput.Spaces)}[{index}].{field}";
 
-    private static string? Masked(bool saved) => saved ? SecretProtector.Mask("saved") : null;
+    private static string? Masked(bool saved) => saved ? SecretProtector.Mask(true) : null;
 
     /// <summary>The messages for one field, from a validation of the whole input (duplicates need the other rows).</summary>
     private Func<string?, IEnumerable<string>> Rule(string path)
