@@ -51,7 +51,13 @@ internal static partial class SandboxRestEndpoints
         var delay = org.ResponseDelay;
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, ctx.RequestAborted);
+            // Timers may fire a little early; a slow-response fault must be at least as slow as asked.
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            TimeSpan left;
+            while ((left = delay - System.Diagnostics.Stopwatch.GetElapsedTime(started)) > TimeSpan.Zero)
+            {
+                await Task.Delay(left + TimeSpan.FromMilliseconds(1), ctx.RequestAborted);
+            }
         }
 
         if (org.TakeFault() is not { } status)
