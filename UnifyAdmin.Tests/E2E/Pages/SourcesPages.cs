@@ -19,6 +19,8 @@ public sealed class AddSourcePage(IPage page)
     {
         await page.GetByTestId("login-kind").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Demo org (served by this app)" }).ClickAsync();
+        // The server fills in the demo credentials; wait for them before anything else is typed or clicked.
+        await Assertions.Expect(page.GetByLabel("Client id (consumer key)")).ToHaveValueAsync("demo-client-id");
     }
 
     public Task FillNameAsync(string name) => page.GetByLabel("Name", new() { Exact = true }).FillAsync(name);
