@@ -1,4 +1,5 @@
 using UnifyAdmin;
+using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
@@ -17,7 +18,7 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
-builder.Services.AddSandbox(builder.Configuration);
+builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 
 var app = builder.Build();
@@ -25,7 +26,7 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 app.UseWeb();
 app.MapOperations();
-app.MapSandbox();
+app.MapDemo();
 app.MapWeb();
 
 app.Run();

@@ -14,14 +14,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using UnifyAdmin.Core.Salesforce;
-using UnifyAdmin.Core.Sandbox.Salesforce;
+using UnifyAdmin.Demo.Salesforce;
 
 namespace UnifyAdmin.Benchmarks.Salesforce;
 
 /// <summary>
-/// Streams N Contact rows (10 columns) from the sandbox org, hosted in-process on a loopback Kestrel
+/// Streams N Contact rows (10 columns) from the demo org, hosted in-process on a loopback Kestrel
 /// port, through the client. Extra columns: rows/s (from the mean), peak working set and peak GC heap of
-/// the benchmark process, and API calls per run from the sandbox's usage counter.
+/// the benchmark process, and API calls per run from the demo's usage counter.
 /// </summary>
 [Config(typeof(StreamConfig))]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 3)]
@@ -29,7 +29,7 @@ public class SalesforceStreamBenchmarks
 {
     private const string TenColumns = "SELECT Id, FirstName, LastName, Email, Phone, Title, Department, Birthdate, AccountId, SystemModstamp FROM Contact";
 
-    private WebApplication? sandbox;
+    private WebApplication? demo;
     private ServiceProvider? services;
     private ISalesforceClient? client;
     private long peakHeap;
@@ -52,8 +52,8 @@ public class SalesforceStreamBenchmarks
         File.WriteAllText(ResultPath(Rows), line);
         Console.WriteLine($"// Salesforce stream {Rows} rows: peak working set {peakWorkingSet / 1048576.0:F1} MB, peak GC heap {peakHeap / 1048576.0:F1} MB, API calls per run {apiCalls}");
         services?.Dispose();
-        sandbox?.StopAsync().GetAwaiter().GetResult();
-        sandbox?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        demo?.StopAsync().GetAwaiter().GetResult();
+        demo?.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     internal static string ResultPath(object rows) => Path.Combine(Path.GetTempPath(), $"unifyadmin-salesforce-stream-{rows}.txt");
@@ -65,15 +65,15 @@ public class SalesforceStreamBenchmarks
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Sandbox:Salesforce:DailyApiLimit"] = "100000000",
-            ["Sandbox:Salesforce:ObjectSizes:Contact"] = Rows.ToString(CultureInfo.InvariantCulture),
+            ["Demo:Salesforce:DailyApiLimit"] = "100000000",
+            ["Demo:Salesforce:ObjectSizes:Contact"] = Rows.ToString(CultureInfo.InvariantCulture),
         });
-        builder.Services.AddSalesforceSandbox(builder.Configuration);
-        sandbox = builder.Build();
-        sandbox.MapSalesforceSandbox();
-        await sandbox.StartAsync();
-        var address = sandbox.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var loginHost = new Uri(address.TrimEnd('/') + "/sandbox/salesforce");
+        builder.Services.AddSalesforceDemo(builder.Configuration);
+        demo = builder.Build();
+        demo.MapSalesforceDemo();
+        await demo.StartAsync();
+        var address = demo.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var loginHost = new Uri(address.TrimEnd('/') + "/demo/salesforce");
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection().Build();
         var collection = new ServiceCollection();
@@ -81,16 +81,16 @@ public class SalesforceStreamBenchmarks
         collection.AddLogging();
         collection.AddSalesforceClient(configuration);
         services = collection.BuildServiceProvider();
-        var sandboxOptions = sandbox.Services.GetRequiredService<SalesforceSandboxOrg>().Options;
+        var demoOptions = demo.Services.GetRequiredService<SalesforceDemoOrg>().Options;
         var token = await services.GetRequiredService<SalesforceOAuthClient>()
-            .ClientCredentialsAsync(loginHost, sandboxOptions.ClientId, sandboxOptions.ClientSecret, CancellationToken.None);
+            .ClientCredentialsAsync(loginHost, demoOptions.ClientId, demoOptions.ClientSecret, CancellationToken.None);
         client = services.GetRequiredService<ISalesforceClientFactory>().Create(
-            new SalesforceConnection(Guid.NewGuid(), loginHost, token.InstanceUrl, sandboxOptions.ClientId, sandboxOptions.ClientSecret, token.AccessToken));
+            new SalesforceConnection(Guid.NewGuid(), loginHost, token.InstanceUrl, demoOptions.ClientId, demoOptions.ClientSecret, token.AccessToken));
     }
 
     private async Task<long> StreamAsync()
     {
-        var org = sandbox!.Services.GetRequiredService<SalesforceSandboxOrg>();
+        var org = demo!.Services.GetRequiredService<SalesforceDemoOrg>();
         var callsBefore = org.ApiCallsUsed;
         long rows = 0;
         await foreach (var row in client!.QueryAsync(TenColumns, batchSize: 2000))

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using UnifyAdmin.Core.Sandbox.Segment;
+using UnifyAdmin.Demo.Segment;
 using UnifyAdmin.Core.Segment;
 
 namespace UnifyAdmin.Benchmarks.Segment;
@@ -25,27 +25,27 @@ public sealed record SegmentSendFigures(
     int Failed,
     long PeakWorkingSetBytes,
     long PeakManagedHeapBytes,
-    int SandboxUserProfiles,
+    int DemoUserProfiles,
     TimeSpan CpuTime,
     long LiveHeapAfterRunBytes)
 {
     public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
 
-    /// <summary>Process CPU per message, client and sandbox together; robust when other work shares the machine.</summary>
+    /// <summary>Process CPU per message, client and demo together; robust when other work shares the machine.</summary>
     public double CpuMicrosecondsPerMessage => CpuTime.TotalMicroseconds / Messages;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"segment-send: {Messages:N0} identify messages ({DistinctUsers:N0} distinct users) in {Elapsed.TotalSeconds:N2} s = {MessagesPerSecond:N0} msg/s; " +
         $"{Batches:N0} batches, fullness mean {MeanFullness:P1} min {MinFullness:P1} (last batch excluded); accepted {Accepted:N0}, failed {Failed:N0}; " +
-        $"peak working set {PeakWorkingSetBytes / 1048576.0:N0} MiB, peak managed heap {PeakManagedHeapBytes / 1048576.0:N0} MiB, live heap after the run {LiveHeapAfterRunBytes / 1048576.0:N0} MiB; sandbox user profiles {SandboxUserProfiles:N0}; " +
-        $"process CPU {CpuTime.TotalSeconds:N1} s = {CpuMicrosecondsPerMessage:N1} us/msg (client + sandbox), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        $"peak working set {PeakWorkingSetBytes / 1048576.0:N0} MiB, peak managed heap {PeakManagedHeapBytes / 1048576.0:N0} MiB, live heap after the run {LiveHeapAfterRunBytes / 1048576.0:N0} MiB; demo user profiles {DemoUserProfiles:N0}; " +
+        $"process CPU {CpuTime.TotalSeconds:N1} s = {CpuMicrosecondsPerMessage:N1} us/msg (client + demo), {Environment.ProcessorCount} cores, load average {LoadAverage()}");
 
     private static string LoadAverage()
         => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
 
 /// <summary>
-/// Hosts the sandbox workspace on a Kestrel loopback port in this process and streams Identify
+/// Hosts the demo workspace on a Kestrel loopback port in this process and streams Identify
 /// messages through the real batcher and tracking client into it: packing on one thread, sends on
 /// a bounded channel, so memory stays flat however many messages go through.
 /// </summary>
@@ -65,8 +65,8 @@ public sealed class SegmentSendRun : IAsyncDisposable
     public Uri TrackingBase { get; }
 
     /// <param name="maxDedupEntries">
-    /// Bound of the sandbox's messageId set; equal to the distinct users when comparing memory
-    /// across message counts, so the sandbox holds the same state and only the client differs.
+    /// Bound of the demo's messageId set; equal to the distinct users when comparing memory
+    /// across message counts, so the demo holds the same state and only the client differs.
     /// </param>
     public static async Task<SegmentSendRun> StartAsync(int maxDedupEntries = 2_000_000)
     {
@@ -75,19 +75,19 @@ public sealed class SegmentSendRun : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Sandbox:Segment:MaxKeptMessages"] = "1000",
-            ["Sandbox:Segment:MaxDedupEntries"] = maxDedupEntries.ToString(CultureInfo.InvariantCulture),
+            ["Demo:Segment:MaxKeptMessages"] = "1000",
+            ["Demo:Segment:MaxDedupEntries"] = maxDedupEntries.ToString(CultureInfo.InvariantCulture),
         });
-        builder.Services.AddSegmentSandbox(builder.Configuration);
+        builder.Services.AddSegmentDemo(builder.Configuration);
         var app = builder.Build();
-        app.MapSegmentSandbox();
+        app.MapSegmentDemo();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSegmentClients(new ConfigurationBuilder().Build());
-        return new SegmentSendRun(app, services.BuildServiceProvider(), new Uri(address.TrimEnd('/') + "/sandbox/segment"));
+        return new SegmentSendRun(app, services.BuildServiceProvider(), new Uri(address.TrimEnd('/') + "/demo/segment"));
     }
 
     /// <summary>Builds the message the way the engine would: a fresh traits dictionary per record.</summary>
@@ -187,7 +187,7 @@ public sealed class SegmentSendRun : IAsyncDisposable
         await sampling.CancelAsync();
         await sampler;
 
-        var users = app.Services.GetRequiredService<SegmentSandboxWorkspace>().Summaries().Single(s => s.Id == "spa_demo").Users;
+        var users = app.Services.GetRequiredService<SegmentDemoWorkspace>().Summaries().Single(s => s.Id == "spa_demo").Users;
         return new SegmentSendFigures(
             count,
             Math.Min(count, distinctUsers),

@@ -11,7 +11,7 @@ public sealed class Destination
 
     public SegmentRegion Region { get; set; }
 
-    /// <summary>Overrides the region's Tracking API base URL (the demo workspace points it at the app's sandbox).</summary>
+    /// <summary>Overrides the region's Tracking API base URL (the demo workspace points it at the app's demo).</summary>
     public string? TrackingApiUrl { get; set; }
 
     /// <summary>Overrides the region's Profile API base URL.</summary>

@@ -1,4 +1,3 @@
-using UnifyAdmin.Core.Sandbox.Segment;
 using UnifyAdmin.Core.Segment;
 
 namespace UnifyAdmin.Core.Destinations;
@@ -54,19 +53,10 @@ public sealed record DestinationResult(bool Succeeded, Guid? Id, IReadOnlyList<s
 /// <summary>The result of "Test connection" for one profile space: what happened and what to do about it.</summary>
 public sealed record SpaceConnectionResult(string SpaceId, string SpaceName, bool Success, string Message);
 
-/// <summary>The sandbox's demo Segment workspace, as the "Use demo workspace" button fills it in.</summary>
-public sealed record DemoWorkspace(string TrackingApiUrl, string ProfileApiUrl, IReadOnlyList<DemoSpace> Spaces)
+/// <summary>A workspace offered to fill the form in one click (e.g. a test workspace the operator runs).</summary>
+public sealed record DestinationPreset(string TrackingApiUrl, string ProfileApiUrl, IReadOnlyList<PresetSpace> Spaces)
 {
-    /// <summary>The sandbox's spaces, with endpoints under the app's own address (e.g. <c>http://localhost:5000/</c>).</summary>
-    public static DemoWorkspace From(SegmentSandboxOptions options, string appBaseUri)
-    {
-        var root = appBaseUri.TrimEnd('/');
-        var spaces = new List<DemoSpace> { new(options.SpaceId, options.SpaceName, options.WriteKey, options.AccessToken) };
-        spaces.AddRange(options.Spaces.Select(s => new DemoSpace(s.Id, string.IsNullOrWhiteSpace(s.Name) ? s.Id : s.Name, s.WriteKey, s.AccessToken)));
-        return new DemoWorkspace(root + SegmentSandboxExtensions.TrackingPrefix, root + SegmentSandboxExtensions.ProfilesPrefix, spaces);
-    }
-
-    /// <summary>Fills a form with the demo spaces and points the endpoints at the app's own sandbox.</summary>
+    /// <summary>Fills a form with the preset's spaces and endpoints.</summary>
     public void ApplyTo(DestinationInput input)
     {
         input.TrackingApiUrl = TrackingApiUrl;
@@ -75,9 +65,9 @@ public sealed record DemoWorkspace(string TrackingApiUrl, string ProfileApiUrl, 
     }
 }
 
-/// <summary>One space of the demo workspace.</summary>
-public sealed record DemoSpace(string SpaceId, string Name, string WriteKey, string AccessToken)
+/// <summary>One space of a <see cref="DestinationPreset"/>.</summary>
+public sealed record PresetSpace(string SpaceId, string Name, string WriteKey, string AccessToken)
 {
     // Carries secrets: keep them out of anything that prints records.
-    public override string ToString() => $"DemoSpace {{ SpaceId = {SpaceId}, Name = {Name} }}";
+    public override string ToString() => $"PresetSpace {{ SpaceId = {SpaceId}, Name = {Name} }}";
 }

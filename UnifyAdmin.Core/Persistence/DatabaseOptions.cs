@@ -22,7 +22,7 @@ public enum DatabaseProvider
     SqlServer,
 }
 
-/// <summary>Where the application keeps its files (the SQLite database, the sandbox's state).</summary>
+/// <summary>Where the application keeps its files (the SQLite database, the demo's state).</summary>
 public sealed class StorageOptions
 {
     /// <summary>Top-level key: <c>DataDirectory</c>. Relative paths are resolved against the app's content root.</summary>

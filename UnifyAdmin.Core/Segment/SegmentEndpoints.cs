@@ -17,7 +17,7 @@ public sealed record SegmentEndpoints(Uri Tracking, Uri Profiles)
 
     /// <summary>
     /// The region's public endpoints, unless the destination carries overrides (the demo workspace
-    /// points them at the app's own sandbox).
+    /// points them at the app's own demo).
     /// </summary>
     public static SegmentEndpoints For(SegmentRegion region, Uri? trackingOverride = null, Uri? profileOverride = null)
     {
@@ -26,7 +26,7 @@ public sealed record SegmentEndpoints(Uri Tracking, Uri Profiles)
         return new SegmentEndpoints(tracking, profiles);
     }
 
-    /// <summary>Joins a base URL (which may carry a path such as <c>/sandbox/segment</c>) and an API path.</summary>
+    /// <summary>Joins a base URL (which may carry a path such as <c>/demo/segment</c>) and an API path.</summary>
     internal static Uri Combine(Uri baseUri, string path)
         => new(baseUri.ToString().TrimEnd('/') + "/" + path.TrimStart('/'));
 }

@@ -32,7 +32,7 @@ public sealed class SourceConnector(
         SalesforceLoginKind.Production => SalesforceHosts.Production,
         SalesforceLoginKind.Sandbox => SalesforceHosts.Sandbox,
         SalesforceLoginKind.MyDomain => SalesforceHosts.Validate(input.MyDomainUrl.Trim()),
-        SalesforceLoginKind.Demo => new Uri(appBase, "sandbox/salesforce"),
+        SalesforceLoginKind.Demo => new Uri(appBase, "demo/salesforce"),
         _ => throw new ArgumentOutOfRangeException(nameof(input)),
     };
 

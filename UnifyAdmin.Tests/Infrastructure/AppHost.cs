@@ -52,9 +52,9 @@ public class AppHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("DataDirectory", dataDirectory);
         builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Sandbox:Enabled", "true");
-        builder.UseSetting("Sandbox:Salesforce:ControlApiEnabled", "true");
-        builder.UseSetting("Sandbox:Segment:ControlApiEnabled", "true");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:Salesforce:ControlApiEnabled", "true");
+        builder.UseSetting("Demo:Segment:ControlApiEnabled", "true");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));

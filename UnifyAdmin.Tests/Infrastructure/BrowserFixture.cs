@@ -35,7 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 ExecutablePath = path,
                 Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+                Args = ["--no-demo", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
             });
             return browser;
         }

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace UnifyAdmin.Tests.Infrastructure;
 
 /// <summary>
-/// A small Kestrel host on a free 127.0.0.1 port, for testing Core clients against the sandbox
+/// A small Kestrel host on a free 127.0.0.1 port, for testing Core clients against the demo
 /// services over real loopback HTTP without starting the whole admin application.
 /// </summary>
 public sealed class LoopbackHost : IAsyncDisposable

@@ -8,7 +8,7 @@ public sealed class DestinationFormTests : MudComponentTest
 {
     private readonly List<DestinationInput> saved = [];
 
-    private IRenderedComponent<DestinationForm> RenderForm(DestinationInput? input = null, DemoWorkspace? demo = null, bool readOnly = false, string? sourceName = null)
+    private IRenderedComponent<DestinationForm> RenderForm(DestinationInput? input = null, DestinationPreset? demo = null, bool readOnly = false, string? sourceName = null)
         => Render<DestinationForm>(p => p
             .Add(f => f.Input, input ?? new DestinationInput())
             .Add(f => f.Demo, demo)
@@ -139,10 +139,10 @@ public sealed class DestinationFormTests : MudComponentTest
     }
 
     [Fact]
-    public void Use_demo_workspace_fills_the_spaces_and_the_sandbox_endpoints()
+    public void Use_demo_workspace_fills_the_spaces_and_the_demo_endpoints()
     {
-        var demo = new DemoWorkspace("http://app.test/sandbox/segment", "http://app.test/sandbox/segment-profiles",
-            [new DemoSpace("spa_demo", "Demo space", "demo-write-key", "demo-access-token")]);
+        var demo = new DestinationPreset("http://app.test/demo/segment", "http://app.test/demo/segment-profiles",
+            [new PresetSpace("spa_demo", "Demo space", "demo-write-key", "demo-access-token")]);
         var input = new DestinationInput();
         var form = RenderForm(input, demo);
 
@@ -153,8 +153,8 @@ public sealed class DestinationFormTests : MudComponentTest
         form.WaitForAssertion(() => Assert.Single(saved));
         Assert.Equal("spa_demo", input.Spaces.Single().SpaceId);
         Assert.Equal("demo-access-token", input.Spaces.Single().AccessToken);
-        Assert.Equal("http://app.test/sandbox/segment", input.TrackingApiUrl);
-        Assert.Equal("http://app.test/sandbox/segment-profiles", input.ProfileApiUrl);
+        Assert.Equal("http://app.test/demo/segment", input.TrackingApiUrl);
+        Assert.Equal("http://app.test/demo/segment-profiles", input.ProfileApiUrl);
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class DestinationFormTests : MudComponentTest
     [Fact]
     public void A_read_only_form_has_no_save_test_or_demo_buttons()
     {
-        var demo = new DemoWorkspace("http://a.test/t", "http://a.test/p", []);
+        var demo = new DestinationPreset("http://a.test/t", "http://a.test/p", []);
         var form = RenderForm(demo: demo, readOnly: true);
 
         Assert.Empty(form.FindAll("[data-testid=save-destination]"));

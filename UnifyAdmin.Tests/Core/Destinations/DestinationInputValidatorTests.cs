@@ -117,7 +117,7 @@ public sealed class DestinationInputValidatorTests
     [Theory]
     [InlineData("api.segment.io")]
     [InlineData("ftp://api.segment.io")]
-    [InlineData("/sandbox/segment")]
+    [InlineData("/demo/segment")]
     [InlineData("https://")]
     public void Endpoint_urls_must_be_absolute_http_or_https(string url)
     {

@@ -10,7 +10,7 @@ using UnifyAdmin.Tests.Infrastructure;
 
 namespace UnifyAdmin.Tests.Core.Destinations;
 
-/// <summary>The destination service against the real app: its SQLite database and its sandbox Segment workspace over loopback.</summary>
+/// <summary>The destination service against the real app: its SQLite database and its demo Segment workspace over loopback.</summary>
 public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixture<VerboseLogAppHost>
 {
     private const string WriteKey = "demo-write-key";
@@ -30,8 +30,8 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     {
         Name = name,
         Region = SegmentRegion.Us,
-        TrackingApiUrl = host.Url("sandbox/segment"),
-        ProfileApiUrl = host.Url("sandbox/segment-profiles"),
+        TrackingApiUrl = host.Url("demo/segment"),
+        ProfileApiUrl = host.Url("demo/segment-profiles"),
         Spaces = [new ProfileSpaceInput { SpaceId = "spa_demo", Name = "Demo space", WriteKey = writeKey, AccessToken = accessToken }],
     };
 
@@ -95,7 +95,7 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
         Assert.False(details.Enabled);
         Assert.Equal(name, details.Name);
         Assert.Equal(SegmentRegion.Us, details.Region);
-        Assert.Equal(host.Url("sandbox/segment"), details.TrackingApiUrl);
+        Assert.Equal(host.Url("demo/segment"), details.TrackingApiUrl);
         var space = Assert.Single(details.Spaces);
         Assert.Equal("spa_demo", space.SpaceId);
         var row = Assert.Single((await WithAsync(s => s.ListAsync(Cancel))), r => r.Id == id);
@@ -312,7 +312,7 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
         var sourceId = Guid.NewGuid();
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Cancel))
         {
-            db.Sources.Add(new Source { Id = sourceId, Name = "Demo org", LoginHost = host.Url("sandbox/salesforce"), ClientId = "client", Version = Guid.NewGuid() });
+            db.Sources.Add(new Source { Id = sourceId, Name = "Demo org", LoginHost = host.Url("demo/salesforce"), ClientId = "client", Version = Guid.NewGuid() });
             await db.SaveChangesAsync(Cancel);
         }
 
@@ -332,7 +332,7 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     }
 
     [Fact]
-    public async Task Test_connection_against_the_sandbox_passes_with_the_demo_write_key_and_token()
+    public async Task Test_connection_against_the_demo_passes_with_the_demo_write_key_and_token()
     {
         var results = await WithAsync(s => s.TestConnectionAsync(Admin, DemoInput("Probe"), null, Cancel));
 
@@ -402,7 +402,7 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
 
         // The log did record the work (the service's own lines and the HTTP calls), just never a secret.
         Assert.Contains(host.Logs.Lines, line => line.Contains(id.ToString(), StringComparison.Ordinal));
-        Assert.Contains(host.Logs.Lines, line => line.Contains("sandbox/segment", StringComparison.Ordinal));
+        Assert.Contains(host.Logs.Lines, line => line.Contains("demo/segment", StringComparison.Ordinal));
         foreach (var line in host.Logs.Lines)
         {
             foreach (var secret in secrets)

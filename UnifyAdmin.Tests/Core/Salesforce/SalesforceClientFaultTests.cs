@@ -3,20 +3,20 @@ using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Tests.Core.Salesforce;
 
-/// <summary>A sandbox org that tests change (records, tokens, faults); each test starts from a reset org.</summary>
-public sealed class SalesforceFaultSandboxFixture : SalesforceSandboxFixture
+/// <summary>A demo org that tests change (records, tokens, faults); each test starts from a reset org.</summary>
+public sealed class SalesforceFaultDemoFixture : SalesforceDemoFixture
 {
     public override int ContactCount => 450;
 }
 
-public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSandboxFixture>
+public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultDemoFixture>
 {
-    private readonly SalesforceFaultSandboxFixture sandbox;
+    private readonly SalesforceFaultDemoFixture demo;
 
-    public SalesforceClientFaultTests(SalesforceFaultSandboxFixture sandbox)
+    public SalesforceClientFaultTests(SalesforceFaultDemoFixture demo)
     {
-        this.sandbox = sandbox;
-        sandbox.Org.Reset();
+        this.demo = demo;
+        demo.Org.Reset();
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -24,89 +24,89 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
     [Fact]
     public async Task Refreshes_token_once_when_session_expired()
     {
-        var connection = await sandbox.ConnectAsync(Ct);
-        var client = sandbox.Factory.Create(connection);
-        sandbox.Org.ExpireAccessTokens();
+        var connection = await demo.ConnectAsync(Ct);
+        var client = demo.Factory.Create(connection);
+        demo.Org.ExpireAccessTokens();
 
         var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
 
-        Assert.Equal(sandbox.ContactCount, count);
-        var stored = sandbox.Store.Get(connection.SourceId);
+        Assert.Equal(demo.ContactCount, count);
+        var stored = demo.Store.Get(connection.SourceId);
         Assert.Equal(1, stored.TokenSaves);
         Assert.NotEqual(connection.AccessToken, stored.AccessToken);
         Assert.Equal(client.InstanceUrl, stored.InstanceUrl);
 
         await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
-        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+        Assert.Equal(1, demo.Store.Get(connection.SourceId).TokenSaves);
     }
 
     [Fact]
     public async Task Refreshes_in_the_middle_of_a_stream_and_keeps_going()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var rows = 0;
 
         await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", batchSize: 200, ct: Ct))
         {
             if (++rows == 1)
             {
-                sandbox.Org.ExpireAccessTokens();
+                demo.Org.ExpireAccessTokens();
             }
         }
 
-        Assert.Equal(sandbox.ContactCount, rows);
-        Assert.Equal(1, sandbox.Store.Get(client.SourceId).TokenSaves);
+        Assert.Equal(demo.ContactCount, rows);
+        Assert.Equal(1, demo.Store.Get(client.SourceId).TokenSaves);
     }
 
     [Fact]
     public async Task Marks_the_source_for_reconnect_when_the_refresh_token_is_refused()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.ExpireAccessTokens();
-        sandbox.Org.ExpireRefreshTokens();
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.ExpireAccessTokens();
+        demo.Org.ExpireRefreshTokens();
 
         var error = await Assert.ThrowsAsync<SalesforceReconnectRequiredException>(() => client.GetLimitsAsync(Ct));
 
         Assert.Equal(client.SourceId, error.SourceId);
         Assert.IsType<SalesforceOAuthException>(error.InnerException);
         Assert.True(((SalesforceOAuthException)error.InnerException!).IsInvalidGrant);
-        Assert.Contains("invalid_grant", sandbox.Store.Get(client.SourceId).NeedsReconnectReason, StringComparison.Ordinal);
+        Assert.Contains("invalid_grant", demo.Store.Get(client.SourceId).NeedsReconnectReason, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Renews_a_refresh_less_session_with_a_new_JWT_grant()
     {
-        var pem = sandbox.JwtKey.ExportPkcs8PrivateKeyPem();
-        var token = await sandbox.OAuth.JwtBearerAsync(sandbox.LoginHost, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.Username, pem, Ct);
-        var connection = new SalesforceConnection(Guid.NewGuid(), sandbox.LoginHost, token.InstanceUrl, SalesforceSandboxFixture.ClientId, null, token.AccessToken,
-            JwtUsername: SalesforceSandboxFixture.Username, JwtPrivateKeyPem: pem);
-        var client = sandbox.Factory.Create(connection);
-        sandbox.Org.ExpireAccessTokens();
+        var pem = demo.JwtKey.ExportPkcs8PrivateKeyPem();
+        var token = await demo.OAuth.JwtBearerAsync(demo.LoginHost, SalesforceDemoFixture.ClientId, SalesforceDemoFixture.Username, pem, Ct);
+        var connection = new SalesforceConnection(Guid.NewGuid(), demo.LoginHost, token.InstanceUrl, SalesforceDemoFixture.ClientId, null, token.AccessToken,
+            JwtUsername: SalesforceDemoFixture.Username, JwtPrivateKeyPem: pem);
+        var client = demo.Factory.Create(connection);
+        demo.Org.ExpireAccessTokens();
 
         await client.GetLimitsAsync(Ct);
 
-        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+        Assert.Equal(1, demo.Store.Get(connection.SourceId).TokenSaves);
     }
 
     [Fact]
     public async Task Renews_a_client_credentials_session_with_a_new_grant()
     {
-        var token = await sandbox.OAuth.ClientCredentialsAsync(sandbox.LoginHost, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.ClientSecret, Ct);
-        var connection = new SalesforceConnection(Guid.NewGuid(), sandbox.LoginHost, token.InstanceUrl, SalesforceSandboxFixture.ClientId, SalesforceSandboxFixture.ClientSecret, token.AccessToken);
-        var client = sandbox.Factory.Create(connection);
-        sandbox.Org.ExpireAccessTokens();
+        var token = await demo.OAuth.ClientCredentialsAsync(demo.LoginHost, SalesforceDemoFixture.ClientId, SalesforceDemoFixture.ClientSecret, Ct);
+        var connection = new SalesforceConnection(Guid.NewGuid(), demo.LoginHost, token.InstanceUrl, SalesforceDemoFixture.ClientId, SalesforceDemoFixture.ClientSecret, token.AccessToken);
+        var client = demo.Factory.Create(connection);
+        demo.Org.ExpireAccessTokens();
 
         await client.GetLimitsAsync(Ct);
 
-        Assert.Equal(1, sandbox.Store.Get(connection.SourceId).TokenSaves);
+        Assert.Equal(1, demo.Store.Get(connection.SourceId).TokenSaves);
     }
 
     [Fact]
     public async Task Stops_with_a_typed_error_when_the_daily_allowance_is_used_up()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.SetRemainingApiCalls(0);
-        var before = sandbox.Org.ApiCallsUsed;
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.SetRemainingApiCalls(0);
+        var before = demo.Org.ApiCallsUsed;
 
         var error = await Assert.ThrowsAsync<SalesforceApiLimitExceededException>(async () =>
         {
@@ -118,14 +118,14 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
         Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
         Assert.Equal("REQUEST_LIMIT_EXCEEDED", error.ErrorCode);
         Assert.Equal("TotalRequests Limit exceeded.", error.SalesforceMessage);
-        Assert.InRange(sandbox.Org.ApiCallsUsed - before, 0, 1);
+        Assert.InRange(demo.Org.ApiCallsUsed - before, 0, 1);
     }
 
     [Fact]
     public async Task Stops_mid_stream_when_the_allowance_runs_out()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.SetRemainingApiCalls(2);
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.SetRemainingApiCalls(2);
         var rows = 0;
 
         await Assert.ThrowsAsync<SalesforceApiLimitExceededException>(async () =>
@@ -144,51 +144,51 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
     [InlineData(500)]
     public async Task Retries_transient_server_errors_and_succeeds(int status)
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.InjectFaults(status, 2);
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.InjectFaults(status, 2);
 
         var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
 
-        Assert.Equal(sandbox.ContactCount, count);
+        Assert.Equal(demo.ContactCount, count);
     }
 
     [Fact]
     public async Task Retries_a_failing_page_in_the_middle_of_a_stream()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var rows = 0;
 
         await foreach (var _ in client.QueryAsync("SELECT Id FROM Contact", batchSize: 200, ct: Ct))
         {
             if (++rows == 1)
             {
-                sandbox.Org.InjectFaults(503, 1);
+                demo.Org.InjectFaults(503, 1);
             }
         }
 
-        Assert.Equal(sandbox.ContactCount, rows);
+        Assert.Equal(demo.ContactCount, rows);
     }
 
     [Fact]
     public async Task Gives_up_with_Salesforces_error_after_the_configured_retries()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.InjectFaults(503, 10);
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.InjectFaults(503, 10);
 
         var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.GetLimitsAsync(Ct));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal("SERVER_UNAVAILABLE", error.ErrorCode);
-        sandbox.Org.ClearFaults();
+        demo.Org.ClearFaults();
     }
 
     [Fact]
     public async Task Gives_up_on_a_host_too_slow_to_answer_with_a_host_error()
     {
-        var connection = await sandbox.ConnectAsync(Ct);
-        await using var services = SalesforceSandboxFixture.CreateClientServices(new() { ["Salesforce:Timeout"] = "00:00:00.200", ["Salesforce:RetryCount"] = "1" });
+        var connection = await demo.ConnectAsync(Ct);
+        await using var services = SalesforceDemoFixture.CreateClientServices(new() { ["Salesforce:Timeout"] = "00:00:00.200", ["Salesforce:RetryCount"] = "1" });
         var client = services.GetRequiredService<ISalesforceClientFactory>().Create(connection);
-        sandbox.Org.SetResponseDelay(TimeSpan.FromSeconds(5));
+        demo.Org.SetResponseDelay(TimeSpan.FromSeconds(5));
         try
         {
             var error = await Assert.ThrowsAsync<SalesforceHostException>(() => client.GetLimitsAsync(Ct));
@@ -197,15 +197,15 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
         }
         finally
         {
-            sandbox.Org.ClearFaults();
+            demo.Org.ClearFaults();
         }
     }
 
     [Fact]
     public async Task Reports_an_org_without_API_access()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        sandbox.Org.SetApiEnabled(false);
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.SetApiEnabled(false);
 
         var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.DescribeGlobalAsync(Ct));
 
@@ -216,9 +216,9 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
     [Fact]
     public async Task Query_all_includes_soft_deleted_rows_and_query_does_not()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        var id = sandbox.Org.RecordId("Contact", 7);
-        sandbox.Org.SoftDelete("Contact", id);
+        var client = await demo.ConnectClientAsync(Ct);
+        var id = demo.Org.RecordId("Contact", 7);
+        demo.Org.SoftDelete("Contact", id);
         var soql = $"SELECT Id, IsDeleted FROM Contact WHERE Id = {Soql.Literal(id)}";
 
         var live = await ToListAsync(client.QueryAsync(soql, ct: Ct));
@@ -227,23 +227,23 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
         Assert.Empty(live);
         var row = Assert.Single(all);
         Assert.True(row.IsDeleted);
-        Assert.Equal(sandbox.ContactCount - 1, await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct));
-        Assert.Equal(sandbox.ContactCount, await client.CountAsync("SELECT COUNT() FROM Contact", includeDeleted: true, ct: Ct));
+        Assert.Equal(demo.ContactCount - 1, await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct));
+        Assert.Equal(demo.ContactCount, await client.CountAsync("SELECT COUNT() FROM Contact", includeDeleted: true, ct: Ct));
     }
 
     [Fact]
     public async Task Lists_updated_and_deleted_ids_in_a_window()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        var start = sandbox.Clock.GetUtcNow().AddMinutes(-1);
-        var updated = sandbox.Org.RecordId("Contact", 3);
-        var deleted = sandbox.Org.RecordId("Contact", 4);
-        sandbox.Org.Update("Contact", updated, new Dictionary<string, object?> { ["Title"] = "Chief Tester" });
-        sandbox.Org.SoftDelete("Contact", deleted);
+        var client = await demo.ConnectClientAsync(Ct);
+        var start = demo.Clock.GetUtcNow().AddMinutes(-1);
+        var updated = demo.Org.RecordId("Contact", 3);
+        var deleted = demo.Org.RecordId("Contact", 4);
+        demo.Org.Update("Contact", updated, new Dictionary<string, object?> { ["Title"] = "Chief Tester" });
+        demo.Org.SoftDelete("Contact", deleted);
 
         // Salesforce covers whole minutes only: move past the minute of the changes.
-        sandbox.Clock.Advance(TimeSpan.FromMinutes(2));
-        var end = sandbox.Clock.GetUtcNow();
+        demo.Clock.Advance(TimeSpan.FromMinutes(2));
+        var end = demo.Clock.GetUtcNow();
 
         var changes = await client.GetUpdatedAsync("Contact", start, end, Ct);
         var deletions = await client.GetDeletedAsync("Contact", start, end, Ct);
@@ -258,9 +258,9 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
     [Fact]
     public async Task Surfaces_a_window_Salesforce_refuses()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
-        var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.GetUpdatedAsync("Contact", sandbox.Clock.GetUtcNow().AddDays(-40), sandbox.Clock.GetUtcNow(), Ct));
+        var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.GetUpdatedAsync("Contact", demo.Clock.GetUtcNow().AddDays(-40), demo.Clock.GetUtcNow(), Ct));
 
         Assert.Equal("INVALID_REPLICATION_DATE", error.ErrorCode);
     }
@@ -268,11 +268,11 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultSa
     [Fact]
     public async Task Sees_a_changed_record_in_the_next_incremental_read()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var describe = await client.DescribeAsync("Contact", Ct);
-        var cursor = sandbox.Clock.GetUtcNow();
-        var id = sandbox.Org.RecordId("Contact", 11);
-        sandbox.Org.Update("Contact", id, new Dictionary<string, object?> { ["Email"] = "o'brien@example.com" });
+        var cursor = demo.Clock.GetUtcNow();
+        var id = demo.Org.RecordId("Contact", 11);
+        demo.Org.Update("Contact", id, new Dictionary<string, object?> { ["Email"] = "o'brien@example.com" });
 
         var rows = await ToListAsync(client.QueryAsync(SoqlQuery.Incremental(describe, ["Email"], cursor, TimeSpan.FromMinutes(10)), ct: Ct));
 

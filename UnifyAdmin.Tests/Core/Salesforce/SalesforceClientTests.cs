@@ -3,8 +3,8 @@ using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Tests.Core.Salesforce;
 
-/// <summary>Reads from an unchanged sandbox org; tests that change the org are in <see cref="SalesforceClientFaultTests"/>.</summary>
-public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IClassFixture<SalesforceSandboxFixture>
+/// <summary>Reads from an unchanged demo org; tests that change the org are in <see cref="SalesforceClientFaultTests"/>.</summary>
+public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFixture<SalesforceDemoFixture>
 {
     private const string TenColumns = "SELECT Id, FirstName, LastName, Email, Phone, Title, Department, Birthdate, AccountId, SystemModstamp FROM Contact";
 
@@ -13,7 +13,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Lists_the_api_versions_of_the_org()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         var versions = await client.GetVersionsAsync(Ct);
 
@@ -23,7 +23,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Describes_the_org_and_tells_sync_candidates_from_noise()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         var global = await client.DescribeGlobalAsync(Ct);
 
@@ -35,7 +35,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Describes_one_object_with_its_fields()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         var contact = await client.DescribeAsync("Contact", Ct);
 
@@ -52,16 +52,16 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Streams_every_row_across_pages_of_the_asked_batch_size()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var pages = new List<int>();
 
         await foreach (var page in client.QueryPagesAsync(TenColumns, batchSize: 200, ct: Ct))
         {
             pages.Add(page.Records.Count);
-            Assert.Equal(sandbox.ContactCount, page.TotalSize);
+            Assert.Equal(demo.ContactCount, page.TotalSize);
         }
 
-        Assert.Equal(sandbox.ContactCount, pages.Sum());
+        Assert.Equal(demo.ContactCount, pages.Sum());
         Assert.True(pages.Count >= 6, $"only {pages.Count} pages");
         Assert.All(pages, p => Assert.InRange(p, 1, 200));
     }
@@ -69,7 +69,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Streams_distinct_typed_rows_with_QueryAsync()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var ids = new HashSet<string>();
 
         await foreach (var row in client.QueryAsync(TenColumns, batchSize: 500, ct: Ct))
@@ -80,14 +80,14 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
             Assert.True(ids.Add(row.Id!));
         }
 
-        Assert.Equal(sandbox.ContactCount, ids.Count);
+        Assert.Equal(demo.ContactCount, ids.Count);
     }
 
     [Fact]
     public async Task Stops_reading_when_the_caller_stops()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        var before = sandbox.Org.ApiCallsUsed;
+        var client = await demo.ConnectClientAsync(Ct);
+        var before = demo.Org.ApiCallsUsed;
         var read = 0;
 
         await foreach (var _ in client.QueryAsync(TenColumns, batchSize: 200, ct: Ct))
@@ -99,13 +99,13 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
         }
 
         // The first page, the second, and at most one prefetched page.
-        Assert.InRange(sandbox.Org.ApiCallsUsed - before, 2, 3);
+        Assert.InRange(demo.Org.ApiCallsUsed - before, 2, 3);
     }
 
     [Fact]
     public async Task Parses_datetimes_dates_nulls_relationships_and_addresses()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var rows = new List<SalesforceRecord>();
 
         await foreach (var row in client.QueryAsync("SELECT Id, Birthdate, CreatedDate, HasOptedOutOfEmail, Lifetime_Value__c, Title, Account.Name, Owner.Name, MailingAddress, MailingCity FROM Contact LIMIT 300", ct: Ct))
@@ -131,20 +131,20 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Counts_rows_with_a_COUNT_query()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var describe = await client.DescribeAsync("Contact", Ct);
 
         var all = await client.CountAsync(SoqlQuery.From(describe).Count().ToSoql(), ct: Ct);
         var filtered = await client.CountAsync(SoqlQuery.From(describe).Where(Soql.Equal("HasOptedOutOfEmail", true)).Count().ToSoql(), ct: Ct);
 
-        Assert.Equal(sandbox.ContactCount, all);
+        Assert.Equal(demo.ContactCount, all);
         Assert.InRange(filtered, 1, all - 1);
     }
 
     [Fact]
     public async Task Runs_a_query_built_from_the_describe()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         var describe = await client.DescribeAsync("Contact", Ct);
         var query = SoqlQuery.Incremental(describe, ["Email", "LastName"], DateTimeOffset.UtcNow.AddDays(-3), TimeSpan.FromMinutes(10));
         var previous = (Stamp: DateTimeOffset.MinValue, Id: "");
@@ -161,7 +161,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Reads_the_org_limits()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         var limits = await client.GetLimitsAsync(Ct);
 
@@ -172,18 +172,18 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Records_the_limit_header_of_every_response_for_the_source()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         await client.GetLimitsAsync(Ct);
 
-        var stored = sandbox.Store.Get(client.SourceId).ApiUsage;
+        var stored = demo.Store.Get(client.SourceId).ApiUsage;
         Assert.NotNull(stored);
         Assert.Equal(1_000_000, stored.Allowed);
-        Assert.InRange(stored.Used, 1, sandbox.Org.ApiCallsUsed);
-        Assert.Equal(stored, sandbox.Meter.Get(client.SourceId));
+        Assert.InRange(stored.Used, 1, demo.Org.ApiCallsUsed);
+        Assert.Equal(stored, demo.Meter.Get(client.SourceId));
 
         await client.DescribeAsync("Account", Ct);
-        Assert.True(sandbox.Store.Get(client.SourceId).ApiUsage!.Used > stored.Used);
+        Assert.True(demo.Store.Get(client.SourceId).ApiUsage!.Used > stored.Used);
     }
 
     [Theory]
@@ -192,8 +192,8 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [InlineData("SELECT Id FROM NoSuchThing__c", HttpStatusCode.BadRequest, "INVALID_TYPE", "NoSuchThing__c")]
     public async Task Surfaces_Salesforce_query_errors_in_its_own_words(string soql, HttpStatusCode status, string errorCode, string mentioned)
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
-        var before = sandbox.Org.ApiCallsUsed;
+        var client = await demo.ConnectClientAsync(Ct);
+        var before = demo.Org.ApiCallsUsed;
 
         var error = await Assert.ThrowsAsync<SalesforceApiException>(async () =>
         {
@@ -204,13 +204,13 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
 
         Assert.Equal((status, errorCode), (error.StatusCode, error.ErrorCode));
         Assert.Contains(mentioned, error.SalesforceMessage, StringComparison.Ordinal);
-        Assert.Equal(1, sandbox.Org.ApiCallsUsed - before); // a 4xx is never retried
+        Assert.Equal(1, demo.Org.ApiCallsUsed - before); // a 4xx is never retried
     }
 
     [Fact]
     public async Task Reports_an_unknown_object_as_NOT_FOUND()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
 
         var error = await Assert.ThrowsAsync<SalesforceApiException>(() => client.DescribeAsync("NoSuchThing__c", Ct));
 
@@ -220,7 +220,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
     [Fact]
     public async Task Continues_a_query_from_a_saved_locator_and_refuses_a_bad_one()
     {
-        var client = await sandbox.ConnectClientAsync(Ct);
+        var client = await demo.ConnectClientAsync(Ct);
         string? locator = null;
         await foreach (var page in client.QueryPagesAsync(TenColumns, batchSize: 200, ct: Ct))
         {
@@ -234,7 +234,7 @@ public sealed class SalesforceClientTests(SalesforceSandboxFixture sandbox) : IC
             rest += page.Records.Count;
         }
 
-        Assert.Equal(sandbox.ContactCount - 200, rest);
+        Assert.Equal(demo.ContactCount - 200, rest);
         var bad = locator![..locator!.LastIndexOf('/')] + "/01gBOGUS-200";
         var error = await Assert.ThrowsAsync<SalesforceApiException>(async () =>
         {

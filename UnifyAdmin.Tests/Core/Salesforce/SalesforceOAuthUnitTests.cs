@@ -76,8 +76,8 @@ public sealed class SalesforceOAuthUnitTests
     [InlineData("https://login.salesforce.com")]
     [InlineData("https://test.salesforce.com/")]
     [InlineData("https://acme.my.salesforce.com")]
-    [InlineData("http://127.0.0.1:5000/sandbox/salesforce")]
-    public void Accepts_production_sandbox_my_domain_and_demo_hosts(string host)
+    [InlineData("http://127.0.0.1:5000/demo/salesforce")]
+    public void Accepts_production_demo_my_domain_and_demo_hosts(string host)
     {
         var uri = SalesforceHosts.Validate(host);
 

@@ -1,18 +1,18 @@
 using System.Diagnostics;
-using UnifyAdmin.Core.Sandbox.Segment;
+using UnifyAdmin.Demo.Segment;
 using UnifyAdmin.Core.Segment;
 
 namespace UnifyAdmin.Tests.Core.Segment;
 
-public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : IClassFixture<SegmentSandboxFixture>
+public sealed class SegmentProfileClientTests(SegmentDemoFixture demo) : IClassFixture<SegmentDemoFixture>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private async Task<string> CreateProfileAsync(Dictionary<string, object?> traits, string? anonymousId = null, SegmentContext? context = null)
     {
         var userId = TestMessages.Unique("user");
-        var result = await sandbox.Tracking.SendAsync(
-            sandbox.TrackingBase, "demo-write-key", [TestMessages.Identify(userId, traits, anonymousId, context: context)], Token);
+        var result = await demo.Tracking.SendAsync(
+            demo.TrackingBase, "demo-write-key", [TestMessages.Identify(userId, traits, anonymousId, context: context)], Token);
         Assert.Empty(result.Failed);
         return userId;
     }
@@ -23,9 +23,9 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
         var userId = await CreateProfileAsync(TestMessages.Traits(25));
         var id = SegmentProfileId.UserId(userId);
 
-        var first = await sandbox.Profiles.GetTraitsPageAsync(sandbox.Space, id, limit: 10, cancellationToken: Token);
-        var second = await sandbox.Profiles.GetTraitsPageAsync(sandbox.Space, id, limit: 10, next: first!.Cursor.Next, cancellationToken: Token);
-        var all = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, id, Token);
+        var first = await demo.Profiles.GetTraitsPageAsync(demo.Space, id, limit: 10, cancellationToken: Token);
+        var second = await demo.Profiles.GetTraitsPageAsync(demo.Space, id, limit: 10, next: first!.Cursor.Next, cancellationToken: Token);
+        var all = await demo.Profiles.GetAllTraitsAsync(demo.Space, id, Token);
 
         Assert.Equal(10, first.Traits.Count);
         Assert.True(first.Cursor.HasMore);
@@ -43,9 +43,9 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
         var context = new SegmentContext([new SegmentExternalIdentifier("SF-003ABC", "salesforce_id")]);
         var userId = await CreateProfileAsync(new() { ["email"] = "Grace@Example.COM" }, anonymousId, context);
 
-        var ids = await sandbox.Profiles.GetAllExternalIdsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
-        var metadata = await sandbox.Profiles.GetMetadataAsync(sandbox.Space, SegmentProfileId.Email("grace@example.com"), Token);
-        var bySalesforceId = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.User("salesforce_id", "SF-003ABC"), Token);
+        var ids = await demo.Profiles.GetAllExternalIdsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
+        var metadata = await demo.Profiles.GetMetadataAsync(demo.Space, SegmentProfileId.Email("grace@example.com"), Token);
+        var bySalesforceId = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.User("salesforce_id", "SF-003ABC"), Token);
 
         Assert.Equal(
             [("anonymous_id", anonymousId), ("email", "grace@example.com"), ("salesforce_id", "sf-003abc"), ("user_id", userId)],
@@ -64,18 +64,18 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
     {
         var id = SegmentProfileId.UserId(TestMessages.Unique("nobody"));
 
-        Assert.Null(await sandbox.Profiles.GetTraitsPageAsync(sandbox.Space, id, cancellationToken: Token));
-        Assert.Null(await sandbox.Profiles.GetAllExternalIdsAsync(sandbox.Space, id, Token));
-        Assert.Null(await sandbox.Profiles.GetMetadataAsync(sandbox.Space, id, Token));
+        Assert.Null(await demo.Profiles.GetTraitsPageAsync(demo.Space, id, cancellationToken: Token));
+        Assert.Null(await demo.Profiles.GetAllExternalIdsAsync(demo.Space, id, Token));
+        Assert.Null(await demo.Profiles.GetMetadataAsync(demo.Space, id, Token));
     }
 
     [Fact]
     public async Task Throws_a_clear_auth_error_for_a_wrong_token_without_revealing_it()
     {
-        var space = sandbox.Space with { AccessToken = "not-the-token" };
+        var space = demo.Space with { AccessToken = "not-the-token" };
 
         var error = await Assert.ThrowsAsync<SegmentProfileAuthException>(
-            () => sandbox.Profiles.GetTraitsPageAsync(space, SegmentProfileId.UserId("u"), cancellationToken: Token));
+            () => demo.Profiles.GetTraitsPageAsync(space, SegmentProfileId.UserId("u"), cancellationToken: Token));
 
         Assert.Contains("rejected the access token (401)", error.Message);
         Assert.DoesNotContain("not-the-token", error.Message);
@@ -86,10 +86,10 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
     public async Task Waits_for_retry_after_when_the_profile_api_is_rate_limited()
     {
         var userId = await CreateProfileAsync(new() { ["name"] = "Linus" });
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("429", Count: 1, RetryAfterSeconds: 1, Target: "profiles"));
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 1, Target: "profiles"));
         var clock = Stopwatch.StartNew();
 
-        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
+        var traits = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
 
         Assert.Equal("Linus", traits!["name"].GetString());
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {clock.Elapsed.TotalMilliseconds} ms");
@@ -98,10 +98,10 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
     [Fact]
     public async Task Gives_up_with_a_typed_error_when_rate_limiting_persists()
     {
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("429", Count: 4, RetryAfterSeconds: 0, Target: "profiles"));
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 4, RetryAfterSeconds: 0, Target: "profiles"));
 
         await Assert.ThrowsAsync<SegmentProfileRateLimitedException>(
-            () => sandbox.Profiles.GetTraitsPageAsync(sandbox.Space, SegmentProfileId.UserId("u"), cancellationToken: Token));
+            () => demo.Profiles.GetTraitsPageAsync(demo.Space, SegmentProfileId.UserId("u"), cancellationToken: Token));
     }
 
     [Fact]
@@ -109,9 +109,9 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
     {
         var groupId = TestMessages.Unique("acct");
         var group = new GroupMessage(TestMessages.Unique("msg"), groupId, TestMessages.Unique("user"), null, new Dictionary<string, object?> { ["name"] = "Acme", ["employees"] = 250 }, DateTimeOffset.UtcNow);
-        await sandbox.Tracking.SendAsync(sandbox.TrackingBase, "demo-write-key", [group], Token);
+        await demo.Tracking.SendAsync(demo.TrackingBase, "demo-write-key", [group], Token);
 
-        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.Account(groupId), Token);
+        var traits = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.Account(groupId), Token);
 
         Assert.Equal("Acme", traits!["name"].GetString());
         Assert.Equal(250, traits["employees"].GetInt32());
@@ -120,24 +120,24 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
     [Fact]
     public async Task Test_connection_passes_with_good_credentials_and_changes_no_profile()
     {
-        var endpoints = SegmentEndpoints.For(SegmentRegion.Us, sandbox.TrackingBase, sandbox.ProfilesBase);
-        var before = sandbox.Control.Spaces().Single(s => s.Id == "spa_demo").Users;
+        var endpoints = SegmentEndpoints.For(SegmentRegion.Us, demo.TrackingBase, demo.ProfilesBase);
+        var before = demo.Control.Spaces().Single(s => s.Id == "spa_demo").Users;
 
-        var result = await sandbox.Profiles.TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "demo-access-token", Token);
+        var result = await demo.Profiles.TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "demo-access-token", Token);
 
         Assert.True(result.Success, result.Message);
         Assert.True(result.ProfileTokenAccepted);
-        Assert.Equal(before, sandbox.Control.Spaces().Single(s => s.Id == "spa_demo").Users);
+        Assert.Equal(before, demo.Control.Spaces().Single(s => s.Id == "spa_demo").Users);
     }
 
     [Fact]
     public async Task Test_connection_names_the_credential_that_was_rejected()
     {
-        var endpoints = SegmentEndpoints.For(SegmentRegion.Eu, sandbox.TrackingBase, sandbox.ProfilesBase);
+        var endpoints = SegmentEndpoints.For(SegmentRegion.Eu, demo.TrackingBase, demo.ProfilesBase);
 
-        var badKey = await sandbox.Profiles.TestConnectionAsync(endpoints, "bad-key", "spa_demo", "demo-access-token", Token);
-        var badToken = await sandbox.Profiles.TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "bad-token", Token);
-        var unreachable = await sandbox.Profiles.TestConnectionAsync(
+        var badKey = await demo.Profiles.TestConnectionAsync(endpoints, "bad-key", "spa_demo", "demo-access-token", Token);
+        var badToken = await demo.Profiles.TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "bad-token", Token);
+        var unreachable = await demo.Profiles.TestConnectionAsync(
             SegmentEndpoints.For(SegmentRegion.Us, new Uri("http://127.0.0.1:9"), null), "demo-write-key", null, null, Token);
 
         Assert.False(badKey.Success);
@@ -154,8 +154,8 @@ public sealed class SegmentProfileClientTests(SegmentSandboxFixture sandbox) : I
         Assert.Equal(new Uri("https://profiles.segment.com"), SegmentEndpoints.For(SegmentRegion.Us).Profiles);
         Assert.Equal(new Uri("https://events.eu1.segmentapis.com"), SegmentEndpoints.For(SegmentRegion.Eu).Tracking);
         Assert.Equal(new Uri("https://profiles.euw1.segment.com"), SegmentEndpoints.For(SegmentRegion.Eu).Profiles);
-        var demo = SegmentEndpoints.For(SegmentRegion.Eu, new Uri("http://app/sandbox/segment"), new Uri("http://app/sandbox/segment-profiles"));
-        Assert.Equal("http://app/sandbox/segment/v1/batch", SegmentEndpoints.Combine(demo.Tracking, "v1/batch").ToString());
+        var demo = SegmentEndpoints.For(SegmentRegion.Eu, new Uri("http://app/demo/segment"), new Uri("http://app/demo/segment-profiles"));
+        Assert.Equal("http://app/demo/segment/v1/batch", SegmentEndpoints.Combine(demo.Tracking, "v1/batch").ToString());
     }
 
     [Fact]

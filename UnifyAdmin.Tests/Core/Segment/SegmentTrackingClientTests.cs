@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using UnifyAdmin.Core.Sandbox.Segment;
+using UnifyAdmin.Demo.Segment;
 using UnifyAdmin.Core.Segment;
 
 namespace UnifyAdmin.Tests.Core.Segment;
 
-public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : IClassFixture<SegmentSandboxFixture>
+public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClassFixture<SegmentDemoFixture>
 {
     private const string WriteKey = "demo-write-key";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private Task<SegmentSendResult> SendAsync(params SegmentMessage[] messages)
-        => sandbox.Tracking.SendAsync(sandbox.TrackingBase, WriteKey, messages, Token);
+        => demo.Tracking.SendAsync(demo.TrackingBase, WriteKey, messages, Token);
 
-    private bool Received(string messageId) => sandbox.Control.Messages("spa_demo", 10_000).Any(m => m.MessageId == messageId);
+    private bool Received(string messageId) => demo.Control.Messages("spa_demo", 10_000).Any(m => m.MessageId == messageId);
 
     [Fact]
     public async Task Delivers_identify_messages_that_then_appear_as_profiles()
@@ -25,7 +25,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
 
         Assert.Equal([message.MessageId], result.Accepted);
         Assert.Empty(result.Failed);
-        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
+        var traits = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
         Assert.Equal("Grace", traits!["name"].GetString());
         Assert.Equal("pro", traits["plan"].GetString());
     }
@@ -48,7 +48,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
     [Fact]
     public async Task Waits_for_retry_after_when_rate_limited_then_delivers()
     {
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("429", Count: 1, RetryAfterSeconds: 1));
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 1));
         var message = TestMessages.Identify(TestMessages.Unique("user"));
         var clock = Stopwatch.StartNew();
 
@@ -62,7 +62,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
     [Fact]
     public async Task Retries_server_errors_and_then_succeeds()
     {
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("500", Count: SegmentSandboxFixture.MaxAttempts - 1));
+        demo.Control.InjectFaults(new SegmentDemoFault("500", Count: SegmentDemoFixture.MaxAttempts - 1));
         var message = TestMessages.Identify(TestMessages.Unique("user"));
 
         var result = await SendAsync(message);
@@ -74,21 +74,21 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
     [Fact]
     public async Task Reports_every_message_failed_with_the_reason_during_an_outage()
     {
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("500", Count: SegmentSandboxFixture.MaxAttempts));
+        demo.Control.InjectFaults(new SegmentDemoFault("500", Count: SegmentDemoFixture.MaxAttempts));
         var messages = Enumerable.Range(0, 5).Select(i => TestMessages.Identify(TestMessages.Unique("user"), recordKey: $"r{i}")).ToArray();
 
         var result = await SendAsync(messages);
 
         Assert.Empty(result.Accepted);
         Assert.Equal(5, result.Failed.Count);
-        Assert.All(result.Failed, f => Assert.Contains($"Gave up after {SegmentSandboxFixture.MaxAttempts} attempts", f.Reason));
+        Assert.All(result.Failed, f => Assert.Contains($"Gave up after {SegmentDemoFixture.MaxAttempts} attempts", f.Reason));
         Assert.All(result.Failed, f => Assert.Contains("500", f.Reason));
     }
 
     [Fact]
     public async Task Never_retries_a_bad_request_and_reports_segments_reason()
     {
-        sandbox.Control.InjectFaults(new SegmentSandboxFault("400", Count: 1));
+        demo.Control.InjectFaults(new SegmentDemoFault("400", Count: 1));
         var message = TestMessages.Identify(TestMessages.Unique("user"), recordKey: "003-bad");
 
         var result = await SendAsync(message);
@@ -97,7 +97,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
         Assert.Equal("003-bad", failure.RecordKey);
         Assert.Contains("Injected bad request.", failure.Reason);
 
-        // A retry would have reached the healthy sandbox and been recorded.
+        // A retry would have reached the healthy demo and been recorded.
         Assert.False(Received(message.MessageId));
     }
 
@@ -106,7 +106,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
     {
         var message = TestMessages.Identify(TestMessages.Unique("user"));
 
-        var result = await sandbox.Tracking.SendAsync(sandbox.TrackingBase, "wrong-secret-key", [message], Token);
+        var result = await demo.Tracking.SendAsync(demo.TrackingBase, "wrong-secret-key", [message], Token);
 
         var failure = Assert.Single(result.Failed);
         Assert.Contains("rejected the write key (401)", failure.Reason);
@@ -119,7 +119,7 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
         var closed = new Uri("http://127.0.0.1:9/segment");
         var message = TestMessages.Identify(TestMessages.Unique("user"));
 
-        var result = await sandbox.Tracking.SendAsync(closed, WriteKey, [message], Token);
+        var result = await demo.Tracking.SendAsync(closed, WriteKey, [message], Token);
 
         var failure = Assert.Single(result.Failed);
         Assert.Contains("network error", failure.Reason);
@@ -137,9 +137,9 @@ public sealed class SegmentTrackingClientTests(SegmentSandboxFixture sandbox) : 
         var second = await SendAsync(repeat);
 
         Assert.Equal([messageId], second.Accepted);
-        var traits = await sandbox.Profiles.GetAllTraitsAsync(sandbox.Space, SegmentProfileId.UserId(userId), Token);
+        var traits = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
         Assert.Equal("first", traits!["stage"].GetString());
-        Assert.Contains(sandbox.Control.Messages("spa_demo", 10_000), m => m.MessageId == messageId && m.DroppedReason == "Duplicate messageId.");
+        Assert.Contains(demo.Control.Messages("spa_demo", 10_000), m => m.MessageId == messageId && m.DroppedReason == "Duplicate messageId.");
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using UnifyAdmin.Core.Persistence;
-using UnifyAdmin.Core.Sandbox.Salesforce;
+using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Tests.Core.Salesforce;
@@ -41,11 +41,11 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     {
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true });
         var signIn = await browser.GetAsync(authorizeUrl, Ct);
-        var (action, fields) = SalesforceSandboxFixture.ReadForm(await signIn.Content.ReadAsStringAsync(Ct));
+        var (action, fields) = SalesforceDemoFixture.ReadForm(await signIn.Content.ReadAsStringAsync(Ct));
         fields["username"] = "admin@demo.unifyadmin.dev";
         fields["password"] = "demo-password";
         var consent = await browser.PostAsync(new Uri(host.BaseAddress, action), new FormUrlEncodedContent(fields), Ct);
-        (action, fields) = SalesforceSandboxFixture.ReadForm(await consent.Content.ReadAsStringAsync(Ct));
+        (action, fields) = SalesforceDemoFixture.ReadForm(await consent.Content.ReadAsStringAsync(Ct));
         fields["decision"] = decision;
         var redirect = await browser.PostAsync(new Uri(host.BaseAddress, action), new FormUrlEncodedContent(fields), Ct);
         Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
@@ -157,7 +157,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     [Fact]
     public async Task A_user_without_api_access_gets_a_message_that_says_how_to_fix_it()
     {
-        var org = host.Services.GetRequiredService<SalesforceSandboxOrg>();
+        var org = host.Services.GetRequiredService<SalesforceDemoOrg>();
         org.SetApiEnabled(false);
         try
         {
@@ -232,7 +232,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
 
         await client!.DescribeGlobalAsync(Ct);
 
-        var org = host.Services.GetRequiredService<SalesforceSandboxOrg>();
+        var org = host.Services.GetRequiredService<SalesforceDemoOrg>();
         var summary = (await ReadAsync(id)).Summary;
         Assert.Equal(org.Options.DailyApiLimit, summary.ApiAllowed);
         Assert.Equal(org.ApiCallsUsed, summary.ApiUsed);
@@ -242,7 +242,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task An_expired_refresh_token_marks_the_source_needs_reconnect_and_reconnecting_clears_it()
     {
         var id = await SaveDemoSourceAsync("Expiring org");
-        var org = host.Services.GetRequiredService<SalesforceSandboxOrg>();
+        var org = host.Services.GetRequiredService<SalesforceDemoOrg>();
         org.ExpireAccessTokens();
         org.ExpireRefreshTokens();
         var client = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateClientAsync(id, Ct));

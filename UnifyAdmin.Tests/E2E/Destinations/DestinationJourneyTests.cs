@@ -23,7 +23,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
     {
         await SignInAsAdminAsync();
 
-        // The add page, filled from the sandbox's demo workspace.
+        // The add page, filled from the demo workspace.
         await Page.GotoAsync("destinations/new");
         await Page.WaitForCircuitAsync();
         var form = new DestinationFormPage(Page);
@@ -33,7 +33,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         await Expect(Page.GetByTestId("destination-source")).ToHaveCountAsync(0);
         await form.Name.FillAsync("Demo profiles");
 
-        // Test connection reaches the sandbox over the app's own address.
+        // Test connection reaches the demo over the app's own address.
         await form.TestConnection.ClickAsync();
         await Expect(form.ConnectionResults).ToHaveCountAsync(1);
         await Expect(form.ConnectionResults).ToContainTextAsync("Connected: the Tracking API accepted the write key and the Profile API accepted the access token.");
@@ -81,7 +81,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         var sourceId = Guid.NewGuid();
         await using (var db = await Host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
         {
-            db.Sources.Add(new Source { Id = sourceId, Name = "Acme org", LoginHost = Host.Url("sandbox/salesforce"), ClientId = "client", Version = Guid.NewGuid() });
+            db.Sources.Add(new Source { Id = sourceId, Name = "Acme org", LoginHost = Host.Url("demo/salesforce"), ClientId = "client", Version = Guid.NewGuid() });
             await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         }
 

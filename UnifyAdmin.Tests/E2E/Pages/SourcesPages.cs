@@ -44,7 +44,7 @@ public sealed class AddSourcePage(IPage page)
     public Task SaveAsync() => page.GetByTestId("save-source").ClickAsync();
 }
 
-/// <summary>The sandbox org's own sign-in and consent pages (what Salesforce shows).</summary>
+/// <summary>The demo org's own sign-in and consent pages (what Salesforce shows).</summary>
 public sealed class SalesforceLoginPage(IPage page)
 {
     public async Task SignInAsync(string username, string password)

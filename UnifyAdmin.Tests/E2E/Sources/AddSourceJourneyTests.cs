@@ -23,7 +23,7 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
 
         // The OAuth round trip in the browser: the org's sign-in page, its consent page, back to the wizard.
         await wizard.ConnectAsync();
-        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sandbox/salesforce/services/oauth2/authorize"));
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/demo/salesforce/services/oauth2/authorize"));
         var salesforce = new SalesforceLoginPage(Page);
         await salesforce.SignInAsync(DemoUser, DemoPassword);
         await ScreenshotAsync("source-2-consent");

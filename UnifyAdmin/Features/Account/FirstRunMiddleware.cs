@@ -4,7 +4,7 @@ namespace UnifyAdmin.Features.Account;
 
 /// <summary>
 /// Until the first Admin exists, every page leads to the setup page; after that the setup page is gone.
-/// Health probes, static files and the sandbox services are left alone.
+/// Health probes, static files and the demo services are left alone.
 /// </summary>
 public sealed class FirstRunMiddleware(RequestDelegate next)
 {
@@ -39,7 +39,7 @@ public sealed class FirstRunMiddleware(RequestDelegate next)
     private static bool IsExempt(PathString path)
         => path.StartsWithSegments("/healthz")
         || path.StartsWithSegments("/readyz")
-        || path.StartsWithSegments("/sandbox")
+        || path.StartsWithSegments("/demo")
         || path.StartsWithSegments("/_framework")
         || path.StartsWithSegments("/_content")
         || path.StartsWithSegments("/not-found")

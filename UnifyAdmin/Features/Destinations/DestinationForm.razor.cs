@@ -31,9 +31,9 @@ public sealed partial class DestinationForm
     [Parameter]
     public Func<DestinationInput, Task<IReadOnlyList<SpaceConnectionResult>>>? OnTest { get; set; }
 
-    /// <summary>The sandbox's demo workspace, when the sandbox is enabled.</summary>
+    /// <summary>The demo workspace, when the demo is enabled.</summary>
     [Parameter]
-    public DemoWorkspace? Demo { get; set; }
+    public DestinationPreset? Demo { get; set; }
 
     [Parameter]
     public string? SourceName { get; set; }

@@ -1,0 +1,26 @@
+namespace UnifyAdmin.Demo.Segment;
+
+/// <summary>
+/// In-process control of the demo workspace for tests and the demo: inspect received
+/// messages, inject faults, reset. The same operations are served over HTTP under
+/// <c>/demo/segment/_control</c> when the control API is enabled outside Production.
+/// </summary>
+public sealed class SegmentDemoControl(SegmentDemoWorkspace workspace)
+{
+    public IReadOnlyList<SegmentDemoMessage> Messages(string? spaceId = null, int limit = 1000) => workspace.Messages(spaceId, limit);
+
+    public void InjectFaults(SegmentDemoFault fault) => workspace.InjectFaults(fault);
+
+    public void Reset() => workspace.Reset();
+
+    public IReadOnlyList<SegmentDemoSpaceSummary> Spaces() => workspace.Summaries();
+
+    /// <summary>Saves the profile store now, when a state path is configured.</summary>
+    public void Save()
+    {
+        if (workspace.Options.StatePath is { } path)
+        {
+            workspace.Save(path);
+        }
+    }
+}

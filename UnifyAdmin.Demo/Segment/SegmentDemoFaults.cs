@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+
+namespace UnifyAdmin.Demo.Segment;
+
+/// <summary>Serves an injected fault instead of (or before) the real response.</summary>
+internal static class SegmentDemoFaults
+{
+    /// <summary>True when the fault answered the request and nothing else may be written.</summary>
+    public static async Task<bool> ApplyAsync(HttpContext context, SegmentDemoWorkspace workspace, string target)
+    {
+        if (workspace.TakeFault(target) is not { } fault)
+        {
+            return false;
+        }
+
+        switch (fault.Kind)
+        {
+            case "429":
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = fault.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+                await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Too many requests.\",\"code\":\"rate_limited\"}"u8.ToArray());
+                return true;
+            case "500":
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Internal server error.\",\"code\":\"internal_error\"}"u8.ToArray());
+                return true;
+            case "400":
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Injected bad request.\",\"code\":\"invalid_request\"}"u8.ToArray());
+                return true;
+            case "delay":
+                await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), workspace.Time, context.RequestAborted);
+                return false;
+            default:
+                return false;
+        }
+    }
+}
