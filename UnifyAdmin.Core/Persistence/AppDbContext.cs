@@ -15,6 +15,22 @@ public abstract class AppDbContext(DbContextOptions options)
 
     public DbSet<Destinations.Destination> Destinations => Set<Destinations.Destination>();
 
+    public DbSet<Models.DataModel> Models => Set<Models.DataModel>();
+
+    public DbSet<Mappings.Mapping> Mappings => Set<Mappings.Mapping>();
+
+    public DbSet<Sync.SyncRun> SyncRuns => Set<Sync.SyncRun>();
+
+    public DbSet<Sync.SyncRunMapping> SyncRunMappings => Set<Sync.SyncRunMapping>();
+
+    public DbSet<Sync.RecordState> RecordStates => Set<Sync.RecordState>();
+
+    public DbSet<Sync.RecordError> RecordErrors => Set<Sync.RecordError>();
+
+    public DbSet<Sync.ApiUsageSample> ApiUsageSamples => Set<Sync.ApiUsageSample>();
+
+    public DbSet<Sync.SchemaNotice> SchemaNotices => Set<Sync.SchemaNotice>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

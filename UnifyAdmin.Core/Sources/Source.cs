@@ -48,8 +48,14 @@ public sealed class Source
     /// <summary>New sources are saved disabled; data flows only once source, destination and mapping are all enabled.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Minutes between incremental syncs.</summary>
+    /// <summary>Minutes between incremental syncs (15 to 1,440).</summary>
     public int SyncIntervalMinutes { get; set; } = 60;
+
+    /// <summary>A Quartz cron expression that replaces the interval when set.</summary>
+    public string? SyncCron { get; set; }
+
+    /// <summary>The share of the org's daily API allowance the syncs may use (API budget guard).</summary>
+    public int ApiBudgetPercent { get; set; } = 50;
 
     /// <summary>Null means all time; otherwise the initial sync reads records modified since this instant.</summary>
     public DateTimeOffset? HistoricalSince { get; set; }
