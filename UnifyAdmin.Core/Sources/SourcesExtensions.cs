@@ -12,6 +12,7 @@ public static class SourcesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConnectAttemptStore>();
         services.AddScoped<SourceService>();
+        services.AddScoped<SetupProgress>();
         services.AddScoped<SourceConnector>();
         // Tokens refreshed and API usage seen by the client are written to the source's row.
         services.Replace(ServiceDescriptor.Singleton<ISalesforceConnectionStore, DbSalesforceConnectionStore>());

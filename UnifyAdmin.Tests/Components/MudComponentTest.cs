@@ -16,7 +16,13 @@ public abstract class MudComponentTest : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Auth = AddAuthorization();
+        AddServices(Services);
         Render<MudPopoverProvider>();
+    }
+
+    /// <summary>Services a test's components need; added before anything renders (field initializers have run).</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Who the test's user is: anonymous until a test says otherwise.</summary>
