@@ -1,3 +1,4 @@
+using UnifyAdmin.Core.Common;
 using Bunit;
 using MudBlazor;
 using Bunit.TestDoubles;
@@ -15,9 +16,13 @@ public abstract class MudComponentTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddInputValidators();
         Auth = AddAuthorization();
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
     }
+
+    /// <summary>Where open menus and select lists render.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>Who the test's user is: anonymous until a test says otherwise.</summary>
     protected BunitAuthorizationContext Auth { get; }
