@@ -186,9 +186,11 @@ public sealed class SourceConnector(
             throw new InvalidOperationException("The connection is not complete.");
         }
 
+        // Not the saved source's id: the attempt's fresh tokens must not mix with the session of the old ones.
         return clients.Create(new SalesforceConnection(
-            attempt.SourceId ?? Guid.Empty, attempt.LoginHost, token.InstanceUrl, attempt.Draft.ClientId.Trim(), NullIfEmpty(attempt.Draft.ClientSecret),
-            token.AccessToken, token.RefreshToken, null, NullIfEmpty(attempt.Draft.JwtUsername), NullIfEmpty(attempt.Draft.JwtPrivateKeyPem)));
+            Guid.Empty, attempt.LoginHost, token.InstanceUrl, attempt.Draft.ClientId.Trim(), NullIfEmpty(attempt.Draft.ClientSecret),
+            token.AccessToken, token.RefreshToken, null, NullIfEmpty(attempt.Draft.JwtUsername), NullIfEmpty(attempt.Draft.JwtPrivateKeyPem)),
+            SalesforceCallKind.Interactive);
     }
 
     public void Forget(Guid attemptId) => attempts.Remove(attemptId);

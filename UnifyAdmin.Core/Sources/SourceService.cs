@@ -28,6 +28,7 @@ public sealed class SourceService(
     SecretProtector secrets,
     SalesforceOAuthClient oauth,
     ISalesforceClientFactory clients,
+    SalesforceSessions sessions,
     TimeProvider clock,
     IValidator<SelectiveSyncInput> selectionValidator,
     ILogger<SourceService> logger)
@@ -176,6 +177,8 @@ public sealed class SourceService(
         ApplyToken(source, attempt, attempt.Token!, clock.GetUtcNow());
         source.Version = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
+        // Clients made from now on start from the new tokens, not the session the old ones left behind.
+        sessions.Forget(id);
         logger.LogInformation("Source {SourceId} reconnected", id);
         return OperationResult.Ok();
     }
@@ -238,12 +241,16 @@ public sealed class SourceService(
 
         db.Sources.Remove(source);
         await db.SaveChangesAsync(ct);
+        sessions.Forget(id);
         logger.LogInformation("Source {SourceId} deleted", id);
         return OperationResult<SourceDeleted>.Ok(new SourceDeleted(warning));
     }
 
-    /// <summary>A client for a saved source; refreshed tokens and API usage are written back through the connection store.</summary>
-    public async Task<ISalesforceClient?> CreateClientAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// A client for a saved source; refreshed tokens and API usage are written back through the connection store.
+    /// Pages pass <see cref="SalesforceCallKind.Interactive"/>: a person is waiting for the answer.
+    /// </summary>
+    public async Task<ISalesforceClient?> CreateClientAsync(Guid id, CancellationToken ct, SalesforceCallKind kind = SalesforceCallKind.Background)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var s = await db.Sources.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
@@ -255,7 +262,7 @@ public sealed class SourceService(
         return clients.Create(new SalesforceConnection(
             s.Id, new Uri(s.LoginHost), new Uri(s.InstanceUrl), s.ClientId, secrets.Unprotect(s.ClientSecretProtected),
             secrets.Unprotect(s.AccessTokenProtected) ?? "", secrets.Unprotect(s.RefreshTokenProtected), s.ApiVersion,
-            s.JwtUsername, secrets.Unprotect(s.JwtPrivateKeyProtected)));
+            s.JwtUsername, secrets.Unprotect(s.JwtPrivateKeyProtected)), kind);
     }
 
     /// <summary>A draft for reconnecting: the saved settings, with secrets left blank (the saved ones are used).</summary>

@@ -82,7 +82,7 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
 
     // One client while the picker is open, rather than reading and decrypting the source for every describe.
     private async Task<ISalesforceClient> ClientAsync()
-        => client ??= await Sources.CreateClientAsync(Id, Aborted) ?? throw new InvalidOperationException("This source is not connected.");
+        => client ??= await Sources.CreateClientAsync(Id, Aborted, SalesforceCallKind.Interactive) ?? throw new InvalidOperationException("This source is not connected.");
 
     private async Task<IReadOnlyList<CollectionInfo>> LoadCollections(CancellationToken ct) => await SourceCatalog.ListCollectionsAsync(await ClientAsync(), ct);
 
