@@ -25,6 +25,7 @@ public sealed class SalesforceDemoOrg
     private int tokenFaultsRemaining;
     private long tokenRequests;
     private int faultsServed;
+    private int responsesDelayed;
     private int delayMs;
 
     public SalesforceDemoOrg(IOptions<SalesforceDemoOptions> options, TimeProvider time)
@@ -302,6 +303,11 @@ public sealed class SalesforceDemoOrg
     }
 
     internal TimeSpan ResponseDelay => TimeSpan.FromMilliseconds(Volatile.Read(ref delayMs));
+
+    /// <summary>API requests held back by the response delay so far: lets a test wait until its call is in flight.</summary>
+    public int ResponsesDelayed => Volatile.Read(ref responsesDelayed);
+
+    internal void CountDelayedResponse() => Interlocked.Increment(ref responsesDelayed);
 
     /// <summary>Takes one pending fault, if any.</summary>
     internal int? TakeFault()
