@@ -29,7 +29,7 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
 
         Assert.Contains(global.Sobjects, o => o.Name == "Contact" && o.IsSyncCandidate && o.KeyPrefix == "003");
         Assert.Contains(global.Sobjects, o => o.Name == "ContactHistory" && o.Queryable && !o.IsSyncCandidate);
-        Assert.True(global.MaxBatchSize > 0);
+        Assert.Equal(200, global.MaxBatchSize);
     }
 
     [Fact]
