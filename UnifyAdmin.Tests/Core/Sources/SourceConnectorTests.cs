@@ -184,10 +184,14 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
         input.AuthFlow = SalesforceAuthFlow.ClientCredentials;
         input.ClientSecret = "some-secret";
 
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var start = await StartAsync(input);
 
         Assert.False(start.Succeeded);
-        Assert.Contains("Could not reach the Salesforce host", start.ErrorText);
+        Assert.Contains("Could not reach the Salesforce host https://127.0.0.1:1", start.ErrorText);
+        Assert.DoesNotContain("inner exception", start.ErrorText);
+        // Token requests are never retried, so nothing waits for backoffs.
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(5), $"took {timer.Elapsed}");
         Assert.Equal(before, await CountSourcesAsync());
     }
 
