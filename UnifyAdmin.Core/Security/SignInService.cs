@@ -1,3 +1,4 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 using UnifyAdmin.Core.Common;
@@ -6,7 +7,8 @@ using UnifyAdmin.Core.Persistence;
 namespace UnifyAdmin.Core.Security;
 
 /// <summary>Signs a person in by email and password, with lockout, and says why when it cannot.</summary>
-public sealed class SignInService(UserManager<AppUser> users, SignInManager<AppUser> signIn, ILogger<SignInService> logger)
+public sealed class SignInService(
+    UserManager<AppUser> users, SignInManager<AppUser> signIn, IValidator<SignInInput> validator, ILogger<SignInService> logger)
 {
     public const string WrongCredentials = "The email or password is not right. Check both and try again.";
     public const string Disabled = "This account is disabled. Ask an Admin to enable it.";
@@ -14,7 +16,7 @@ public sealed class SignInService(UserManager<AppUser> users, SignInManager<AppU
 
     public async Task<OperationResult> SignInAsync(SignInInput input, bool remember)
     {
-        var validation = new SignInInputValidator().Validate(input);
+        var validation = await validator.ValidateAsync(input);
         if (!validation.IsValid)
         {
             return OperationResult.Fail(validation.Errors.Select(e => e.ErrorMessage).ToArray());

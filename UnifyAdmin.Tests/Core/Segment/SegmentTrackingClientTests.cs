@@ -197,4 +197,25 @@ public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClass
         Assert.Equal(6_000, result.Accepted.Count);
         Assert.Empty(result.Failed);
     }
+
+    [Fact]
+    public async Task Counts_attempts_retries_429s_and_bytes_on_its_meter()
+    {
+        await using var clients = SegmentDemoFixture.CreateClients(new() { ["Segment:RequestTimeout"] = "00:00:30" });
+        using var counters = new UnifyAdmin.Tests.Core.Salesforce.MeterCounters(
+            clients.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), SegmentMetrics.MeterName);
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 0));
+        demo.Control.InjectFaults(new SegmentDemoFault("500", Count: 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+
+        var result = await clients.GetRequiredService<SegmentTrackingClient>().SendAsync(demo.TrackingBase, WriteKey, [message], Token);
+
+        Assert.Equal([message.MessageId], result.Accepted);
+        Assert.Equal(2, counters.Sum("unifyadmin.segment.retries"));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.rate_limited"));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.calls", ("http.response.status_code", 500)));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.calls", ("http.response.status_code", 200)));
+        var oneBody = counters.Sum("unifyadmin.segment.bytes_sent") / 3;
+        Assert.InRange(oneBody, 100, 32 * 1024);
+    }
 }
