@@ -42,14 +42,6 @@ public sealed record DestinationDetails(
 /// <summary>A saved profile space; <see cref="WriteKeyMask"/> is what a page may show instead of the key.</summary>
 public sealed record ProfileSpaceDetails(Guid Id, string SpaceId, string Name, bool HasWriteKey, bool HasAccessToken, string WriteKeyMask, string AccessTokenMask);
 
-/// <summary>The outcome of a destination action: success (with the destination's id), or messages a person can act on.</summary>
-public sealed record DestinationResult(bool Succeeded, Guid? Id, IReadOnlyList<string> Errors)
-{
-    public static DestinationResult Ok(Guid id) => new(true, id, []);
-
-    public static DestinationResult Fail(params string[] errors) => new(false, null, errors);
-}
-
 /// <summary>The result of "Test connection" for one profile space: what happened and what to do about it.</summary>
 public sealed record SpaceConnectionResult(string SpaceId, string SpaceName, bool Success, string Message);
 

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Segment;
@@ -17,12 +19,11 @@ public sealed class DestinationService(
     SecretProtector secrets,
     SegmentProfileClient profiles,
     TimeProvider clock,
+    IValidator<DestinationInput> validator,
     ILogger<DestinationService> logger)
 {
     public const string ConcurrencyMessage = "Someone else changed this destination after you opened it. Reload the page to see their changes, then make yours again.";
     public const string NotFoundMessage = "This destination no longer exists.";
-
-    private static readonly DestinationInputValidator Validator = new();
 
     public async Task<IReadOnlyList<DestinationSummary>> ListAsync(CancellationToken cancellationToken)
     {
@@ -80,11 +81,11 @@ public sealed class DestinationService(
     }
 
     /// <summary>Saves a new destination, always disabled (step 5 of the wizard enables it).</summary>
-    public async Task<DestinationResult> CreateAsync(ClaimsPrincipal actor, DestinationInput input, CancellationToken cancellationToken)
+    public async Task<OperationResult<Guid>> CreateAsync(ClaimsPrincipal actor, DestinationInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return DestinationResult.Fail("Only an Admin can add destinations.");
+            return OperationResult<Guid>.Fail("Only an Admin can add destinations.");
         }
 
         // A new destination has no saved secrets, whatever the input claims.
@@ -108,7 +109,7 @@ public sealed class DestinationService(
 
         if (input.SourceId is { } sourceId && !await db.Sources.AnyAsync(s => s.Id == sourceId, cancellationToken))
         {
-            return DestinationResult.Fail("The source this destination was added from no longer exists. Start again from the source's page, or add the destination without a source.");
+            return OperationResult<Guid>.Fail("The source this destination was added from no longer exists. Start again from the source's page, or add the destination without a source.");
         }
 
         var now = clock.GetUtcNow();
@@ -150,7 +151,7 @@ public sealed class DestinationService(
         }
 
         logger.LogInformation("Destination {DestinationId} created with {SpaceCount} profile spaces (disabled)", destination.Id, destination.Spaces.Count);
-        return DestinationResult.Ok(destination.Id);
+        return OperationResult<Guid>.Ok(destination.Id);
     }
 
     /// <summary>
@@ -158,18 +159,18 @@ public sealed class DestinationService(
     /// secret of that space. Fails with <see cref="ConcurrencyMessage"/> when the destination changed since
     /// <see cref="DestinationInput.Version"/> was read.
     /// </summary>
-    public async Task<DestinationResult> UpdateAsync(ClaimsPrincipal actor, Guid id, DestinationInput input, CancellationToken cancellationToken)
+    public async Task<OperationResult<Guid>> UpdateAsync(ClaimsPrincipal actor, Guid id, DestinationInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return DestinationResult.Fail("Only an Admin can change destinations.");
+            return OperationResult<Guid>.Fail("Only an Admin can change destinations.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var destination = await db.Destinations.Include(d => d.Spaces).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (destination is null)
         {
-            return DestinationResult.Fail(NotFoundMessage);
+            return OperationResult<Guid>.Fail(NotFoundMessage);
         }
 
         // Whether a blank secret may be kept is decided by what is saved, not by what the form says.
@@ -188,7 +189,7 @@ public sealed class DestinationService(
 
         if (destination.Version != input.Version)
         {
-            return DestinationResult.Fail(ConcurrencyMessage);
+            return OperationResult<Guid>.Fail(ConcurrencyMessage);
         }
 
         var name = input.Name.Trim();
@@ -246,23 +247,23 @@ public sealed class DestinationService(
     }
 
     /// <summary>The Enable switch (step 5 of the wizard). Data flows only when source, destination and mapping are all enabled.</summary>
-    public async Task<DestinationResult> SetEnabledAsync(ClaimsPrincipal actor, Guid id, bool enabled, CancellationToken cancellationToken)
+    public async Task<OperationResult<Guid>> SetEnabledAsync(ClaimsPrincipal actor, Guid id, bool enabled, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return DestinationResult.Fail("Only an Admin can enable or disable destinations.");
+            return OperationResult<Guid>.Fail("Only an Admin can enable or disable destinations.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var destination = await db.Destinations.FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (destination is null)
         {
-            return DestinationResult.Fail(NotFoundMessage);
+            return OperationResult<Guid>.Fail(NotFoundMessage);
         }
 
         if (destination.Enabled == enabled)
         {
-            return DestinationResult.Ok(id);
+            return OperationResult<Guid>.Ok(id);
         }
 
         destination.Enabled = enabled;
@@ -275,24 +276,24 @@ public sealed class DestinationService(
         return result;
     }
 
-    public async Task<DestinationResult> DeleteAsync(ClaimsPrincipal actor, Guid id, CancellationToken cancellationToken)
+    public async Task<OperationResult<Guid>> DeleteAsync(ClaimsPrincipal actor, Guid id, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return DestinationResult.Fail("Only an Admin can delete destinations.");
+            return OperationResult<Guid>.Fail("Only an Admin can delete destinations.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var destination = await db.Destinations.Include(d => d.Spaces).FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
         if (destination is null)
         {
-            return DestinationResult.Fail(NotFoundMessage);
+            return OperationResult<Guid>.Fail(NotFoundMessage);
         }
 
         db.Destinations.Remove(destination);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Destination {DestinationId} deleted", id);
-        return DestinationResult.Ok(id);
+        return OperationResult<Guid>.Ok(id);
     }
 
     /// <summary>
@@ -373,7 +374,7 @@ public sealed class DestinationService(
         return $"Space {spaceId}: {outcome.Message}";
     }
 
-    private async Task<DestinationResult> SaveVersionedAsync(AppDbContext db, Destination destination, Guid expectedVersion, CancellationToken cancellationToken, string? name)
+    private async Task<OperationResult<Guid>> SaveVersionedAsync(AppDbContext db, Destination destination, Guid expectedVersion, CancellationToken cancellationToken, string? name)
     {
         // The database checks the version too, so a change saved between our read and this write is not lost.
         db.Entry(destination).Property(d => d.Version).OriginalValue = expectedVersion;
@@ -385,7 +386,7 @@ public sealed class DestinationService(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return DestinationResult.Fail(ConcurrencyMessage);
+            return OperationResult<Guid>.Fail(ConcurrencyMessage);
         }
         catch (DbUpdateException) when (name is not null)
         {
@@ -397,13 +398,13 @@ public sealed class DestinationService(
             throw;
         }
 
-        return DestinationResult.Ok(destination.Id);
+        return OperationResult<Guid>.Ok(destination.Id);
     }
 
-    private static async Task<DestinationResult?> ValidateAsync(DestinationInput input, CancellationToken cancellationToken)
+    private async Task<OperationResult<Guid>?> ValidateAsync(DestinationInput input, CancellationToken cancellationToken)
     {
-        var validation = await Validator.ValidateAsync(input, cancellationToken);
-        return validation.IsValid ? null : DestinationResult.Fail(validation.Errors.Select(e => Describe(e.PropertyName, e.ErrorMessage)).Distinct().ToArray());
+        var validation = await validator.ValidateAsync(input, cancellationToken);
+        return validation.IsValid ? null : OperationResult<Guid>.Fail(validation.Errors.Select(e => Describe(e.PropertyName, e.ErrorMessage)).Distinct().ToArray());
     }
 
     /// <summary>Prefixes space errors with the row they belong to ("Space 2: …") for messages shown away from the field.</summary>
@@ -432,8 +433,8 @@ public sealed class DestinationService(
         return db.Destinations.AnyAsync(d => d.Name.ToLower() == lower && d.Id != exceptId, cancellationToken);
     }
 
-    private static DestinationResult NameTaken(string name)
-        => DestinationResult.Fail($"A destination named \"{name}\" already exists. Choose another name.");
+    private static OperationResult<Guid> NameTaken(string name)
+        => OperationResult<Guid>.Fail($"A destination named \"{name}\" already exists. Choose another name.");
 
     private static Task<string?> SourceNameAsync(AppDbContext db, Guid sourceId, CancellationToken cancellationToken)
         => db.Sources.Where(s => s.Id == sourceId).Select(s => s.Name).FirstOrDefaultAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using UnifyAdmin.Core.Common;
 
 namespace UnifyAdmin.Core.Destinations;
 
@@ -8,6 +9,7 @@ public static class DestinationsExtensions
     public static IServiceCollection AddDestinations(this IServiceCollection services)
     {
         // Scoped, not singleton: it holds a typed HttpClient (SegmentProfileClient), which must not live forever.
+        services.AddInputValidators();
         services.AddScoped<DestinationService>();
         return services;
     }

@@ -41,6 +41,39 @@ public sealed partial record ApiUsage(long Used, long Allowed)
 public sealed class ApiUsageMeter
 {
     private readonly ConcurrentDictionary<Guid, ApiUsage> latest = new();
+    private readonly ConcurrentDictionary<Guid, long> lastSaved = new();
+
+    /// <summary>
+    /// True when the usage of a source should be written to the database now: at most once per
+    /// <paramref name="interval"/> per source, whichever client instance asks. A query of many pages
+    /// would otherwise write a row update for every page.
+    /// </summary>
+    public bool TryClaimSave(Guid sourceId, DateTimeOffset now, TimeSpan interval)
+    {
+        var ticks = now.UtcTicks;
+        while (true)
+        {
+            if (!lastSaved.TryGetValue(sourceId, out var previous))
+            {
+                if (lastSaved.TryAdd(sourceId, ticks))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (ticks - previous < interval.Ticks)
+            {
+                return false;
+            }
+
+            if (lastSaved.TryUpdate(sourceId, ticks, previous))
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>Records the latest usage seen for a source.</summary>
     public void Record(Guid sourceId, ApiUsage usage) => latest[sourceId] = usage;

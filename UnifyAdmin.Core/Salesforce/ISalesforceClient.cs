@@ -50,8 +50,11 @@ public interface ISalesforceClient
 /// <summary>Creates an <see cref="ISalesforceClient"/> for one connection.</summary>
 public interface ISalesforceClientFactory
 {
-    /// <summary>A client for the connection; it keeps the connection's tokens up to date itself.</summary>
-    ISalesforceClient Create(SalesforceConnection connection);
+    /// <summary>
+    /// A client for the connection; it keeps the connection's tokens up to date itself. <paramref name="kind"/>
+    /// picks the HTTP policy: a short overall deadline for calls a person waits for, patient retries otherwise.
+    /// </summary>
+    ISalesforceClient Create(SalesforceConnection connection, SalesforceCallKind kind = SalesforceCallKind.Background);
 }
 
 /// <summary>Conveniences for running <see cref="SoqlQuery"/>s.</summary>

@@ -6,6 +6,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace UnifyAdmin.Core.Salesforce;
@@ -23,12 +24,12 @@ public sealed partial class SalesforceClient : ISalesforceClient
     private readonly SalesforceOAuthClient oauth;
     private readonly ISalesforceConnectionStore store;
     private readonly ApiUsageMeter meter;
+    private readonly SalesforceSessions.Session session;
+    private readonly SalesforceMetrics metrics;
     private readonly SalesforceOptions options;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim refreshLock = new(1, 1);
     private readonly string apiVersion;
-    private volatile string accessToken;
-    private volatile Uri instanceUrl;
 
     internal SalesforceClient(
         HttpClient http,
@@ -36,7 +37,10 @@ public sealed partial class SalesforceClient : ISalesforceClient
         SalesforceOAuthClient oauth,
         ISalesforceConnectionStore store,
         ApiUsageMeter meter,
+        SalesforceSessions.Session session,
+        SalesforceMetrics metrics,
         SalesforceOptions options,
+        TimeProvider time,
         ILogger logger)
     {
         this.http = http;
@@ -44,17 +48,19 @@ public sealed partial class SalesforceClient : ISalesforceClient
         this.oauth = oauth;
         this.store = store;
         this.meter = meter;
+        this.session = session;
+        this.metrics = metrics;
         this.options = options;
+        this.time = time;
         this.logger = logger;
         SalesforceHosts.Validate(connection.LoginHost);
-        instanceUrl = SalesforceHosts.Validate(connection.InstanceUrl);
-        accessToken = connection.AccessToken;
+        SalesforceHosts.Validate(connection.InstanceUrl);
         apiVersion = (connection.ApiVersion ?? options.ApiVersion).TrimStart('v', 'V');
     }
 
     public Guid SourceId => connection.SourceId;
 
-    public Uri InstanceUrl => instanceUrl;
+    public Uri InstanceUrl => session.InstanceUrl;
 
     private string DataPath => $"services/data/v{apiVersion}/";
 
@@ -143,7 +149,7 @@ public sealed partial class SalesforceClient : ISalesforceClient
                 }
                 catch (JsonException e)
                 {
-                    throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), "Salesforce sent a query page that is not valid JSON.", e);
+                    throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), $"Salesforce sent a query page that could not be read: {e.Message}", e);
                 }
 
                 // Fetch the next page while the caller works through this one.
@@ -201,40 +207,56 @@ public sealed partial class SalesforceClient : ISalesforceClient
         {
             await using var stream = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
             await buffer.FillAsync(stream, bodyTimeout.Token);
+            metrics.BytesReceived(buffer.Span.Length);
             return buffer;
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), "Salesforce did not finish sending a query page in time.", e);
+            throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), "Salesforce did not finish sending a query page in time.", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"The connection to Salesforce broke while reading a query page: {e.Message}", e);
+            throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), $"The connection to Salesforce broke while reading a query page: {e.Message}", e);
         }
     }
 
     private async Task<T> GetJsonAsync<T>(string path, CancellationToken ct)
     {
         using var response = await SendAsync(path, null, ct);
+        // The pipeline's timeout ends when the headers arrive; the body gets a deadline of its own.
+        using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bodyTimeout.CancelAfter(options.Timeout);
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(ct);
-            return await JsonSerializer.DeserializeAsync<T>(stream, SalesforceJson.Options, ct)
+            await using var stream = await response.Content.ReadAsStreamAsync(bodyTimeout.Token);
+            var counted = new CountingStream(stream);
+            var value = await JsonSerializer.DeserializeAsync<T>(counted, SalesforceJson.Options, bodyTimeout.Token)
                 ?? throw new JsonException("empty body");
+            metrics.BytesReceived(counted.BytesRead);
+            return value;
         }
         catch (JsonException e)
         {
-            throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Salesforce sent an answer to {typeof(T).Name} that could not be read: {e.Message}", e);
+            throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), $"Salesforce sent an answer to {typeof(T).Name} that could not be read: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), "Salesforce did not finish sending its answer in time.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new SalesforceHostException(SalesforceHosts.Display(session.InstanceUrl), $"The connection to Salesforce broke while reading its answer: {e.Message}", e);
         }
     }
 
-    /// <summary>Sends a GET; reports API usage; refreshes and retries once on 401; maps errors.</summary>
+    /// <summary>Sends a GET; reports API usage; refreshes and retries once on 401; maps errors. The caller disposes the answer.</summary>
     private async Task<HttpResponseMessage> SendAsync(string pathOrLocator, int? batchSize, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var token = accessToken;
-            using var request = new HttpRequestMessage(HttpMethod.Get, SalesforceHosts.Combine(instanceUrl, pathOrLocator));
+            var token = session.AccessToken;
+            var instance = session.InstanceUrl;
+            using var request = new HttpRequestMessage(HttpMethod.Get, SalesforceHosts.Combine(instance, pathOrLocator));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             if (batchSize is { } size)
@@ -249,46 +271,98 @@ public sealed partial class SalesforceClient : ISalesforceClient
             }
             catch (HttpRequestException e)
             {
-                throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Could not reach Salesforce at {SalesforceHosts.Display(instanceUrl)}: {e.Message}", e);
+                metrics.CallFailed(SalesforceServiceCollectionExtensions.IsCertificateError(e) ? "certificate" : "network");
+                throw UnreachableError(instance, e);
             }
-            catch (Exception e) when (e is TimeoutRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            catch (BrokenCircuitException e)
             {
-                throw new SalesforceHostException(SalesforceHosts.Display(instanceUrl), $"Salesforce at {SalesforceHosts.Display(instanceUrl)} did not answer in time.", e);
+                metrics.CallFailed("circuit_open");
+                throw new SalesforceHostException(SalesforceHosts.Display(instance), $"Salesforce at {SalesforceHosts.Display(instance)} failed repeatedly; calls pause for a moment before trying again.", e);
+            }
+            catch (Exception e) when (e is TimeoutRejectedException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                metrics.CallFailed("timeout");
+                throw new SalesforceHostException(SalesforceHosts.Display(instance), $"Salesforce at {SalesforceHosts.Display(instance)} did not answer in time.", e);
             }
 
-            var usage = await ReportUsageAsync(response, ct);
-            if (response.IsSuccessStatusCode)
+            var handedOver = false;
+            try
             {
-                return response;
-            }
+                metrics.Call((int)response.StatusCode);
+                var usage = await ReportUsageAsync(response);
+                if (response.IsSuccessStatusCode)
+                {
+                    handedOver = true;
+                    return response;
+                }
 
-            string body;
-            using (response)
+                var body = await ReadErrorBodyAsync(response, ct);
+                SalesforceErrors.TryParseApiError(body, out var errorCode, out var message);
+                if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
+                {
+                    LogSessionExpired(logger, connection.SourceId, errorCode ?? "401");
+                    await RefreshAsync(token, ct);
+                    continue;
+                }
+
+                if ((response.StatusCode == HttpStatusCode.Forbidden && errorCode == "REQUEST_LIMIT_EXCEEDED") || response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    metrics.LimitRefused();
+                    throw new SalesforceApiLimitExceededException(message ?? "TotalRequests Limit exceeded.", usage);
+                }
+
+                throw new SalesforceApiException(
+                    response.StatusCode,
+                    errorCode ?? response.StatusCode.ToString(),
+                    message ?? $"HTTP {(int)response.StatusCode} without a Salesforce error body.");
+            }
+            finally
             {
-                body = await response.Content.ReadAsStringAsync(ct);
+                if (!handedOver)
+                {
+                    response.Dispose();
+                }
             }
-
-            SalesforceErrors.TryParseApiError(body, out var errorCode, out var message);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 0)
-            {
-                LogSessionExpired(logger, connection.SourceId, errorCode ?? "401");
-                await RefreshAsync(token, ct);
-                continue;
-            }
-
-            if (response.StatusCode == HttpStatusCode.Forbidden && errorCode == "REQUEST_LIMIT_EXCEEDED")
-            {
-                throw new SalesforceApiLimitExceededException(message!, usage);
-            }
-
-            throw new SalesforceApiException(
-                response.StatusCode,
-                errorCode ?? response.StatusCode.ToString(),
-                message ?? $"HTTP {(int)response.StatusCode} without a Salesforce error body.");
         }
     }
 
-    private async Task<ApiUsage?> ReportUsageAsync(HttpResponseMessage response, CancellationToken ct)
+    /// <summary>"Could not reach", or for a TLS failure the sentence that says what is wrong with the certificate.</summary>
+    internal static SalesforceHostException UnreachableError(Uri host, HttpRequestException e)
+    {
+        var display = SalesforceHosts.Display(host);
+        if (SalesforceServiceCollectionExtensions.IsCertificateError(e))
+        {
+            var reason = e.InnerException is { } inner && !inner.Message.Contains("inner exception", StringComparison.OrdinalIgnoreCase)
+                ? " (" + inner.Message.TrimEnd('.') + ")"
+                : "";
+            return new SalesforceHostException(host.GetLeftPart(UriPartial.Authority),
+                $"The certificate of {display} is not trusted{reason}. Check the URL, or install the certificate's authority on this server.", e);
+        }
+
+        var detail = e.InnerException is System.Net.Sockets.SocketException socket ? socket.Message : e.Message;
+        return new SalesforceHostException(host.GetLeftPart(UriPartial.Authority), $"Could not reach Salesforce at {display}: {detail}", e);
+    }
+
+    private async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bodyTimeout.CancelAfter(options.Timeout);
+        try
+        {
+            return await response.Content.ReadAsStringAsync(bodyTimeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // The status alone still says what happened.
+            return "";
+        }
+    }
+
+    /// <summary>
+    /// Records the usage a response reports: always in memory, in the database at most every
+    /// <see cref="SalesforceOptions.ApiUsageSaveInterval"/> per source. A failing database never fails the read.
+    /// </summary>
+    private async Task<ApiUsage?> ReportUsageAsync(HttpResponseMessage response)
     {
         if (!response.Headers.TryGetValues(ApiUsage.HeaderName, out var values))
         {
@@ -300,7 +374,19 @@ public sealed partial class SalesforceClient : ISalesforceClient
             if (ApiUsage.TryParse(value, out var usage))
             {
                 meter.Record(connection.SourceId, usage);
-                await store.RecordApiUsageAsync(connection.SourceId, usage, ct);
+                if (connection.SourceId != Guid.Empty && meter.TryClaimSave(connection.SourceId, time.GetUtcNow(), options.ApiUsageSaveInterval))
+                {
+                    try
+                    {
+                        // Not the caller's token: a cancelled read should still leave the usage it saw.
+                        await store.RecordApiUsageAsync(connection.SourceId, usage, CancellationToken.None);
+                    }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        LogUsageNotSaved(logger, connection.SourceId, e);
+                    }
+                }
+
                 return usage;
             }
         }
@@ -308,13 +394,16 @@ public sealed partial class SalesforceClient : ISalesforceClient
         return null;
     }
 
-    /// <summary>Gets a new access token, unless another call already replaced the one that failed.</summary>
+    /// <summary>
+    /// Gets a new access token, unless another call (of any client of this source) already replaced the one
+    /// that failed. One renewal at a time per source; a rotated refresh token is saved before it is used.
+    /// </summary>
     private async Task RefreshAsync(string failedToken, CancellationToken ct)
     {
-        await refreshLock.WaitAsync(ct);
+        await session.RefreshLock.WaitAsync(ct);
         try
         {
-            if (!string.Equals(accessToken, failedToken, StringComparison.Ordinal))
+            if (!string.Equals(session.AccessToken, failedToken, StringComparison.Ordinal))
             {
                 return;
             }
@@ -332,22 +421,34 @@ public sealed partial class SalesforceClient : ISalesforceClient
                 throw new SalesforceReconnectRequiredException(connection.SourceId, reason, e);
             }
 
-            instanceUrl = SalesforceHosts.Validate(token.InstanceUrl);
-            accessToken = token.AccessToken;
-            await store.SaveAccessTokenAsync(connection.SourceId, token.AccessToken, token.InstanceUrl, ct);
-            LogRefreshed(logger, connection.SourceId);
+            var instance = SalesforceHosts.Validate(token.InstanceUrl);
+            var rotated = token.RefreshToken is { Length: > 0 } fresh && !string.Equals(fresh, session.RefreshToken, StringComparison.Ordinal) ? fresh : null;
+            if (connection.SourceId != Guid.Empty)
+            {
+                // Saved before anyone uses it: when the org voids the old refresh token, this is the only valid one.
+                await store.SaveTokensAsync(connection.SourceId, token.AccessToken, rotated, instance, CancellationToken.None);
+            }
+
+            if (rotated is not null)
+            {
+                session.RefreshToken = rotated;
+            }
+
+            session.InstanceUrl = instance;
+            session.AccessToken = token.AccessToken;
+            LogRefreshed(logger, connection.SourceId, rotated is not null);
         }
         finally
         {
-            refreshLock.Release();
+            session.RefreshLock.Release();
         }
     }
 
     private Task<SalesforceToken> RequestNewTokenAsync(CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(connection.RefreshToken))
+        if (session.RefreshToken is { Length: > 0 } refreshToken)
         {
-            return oauth.RefreshAsync(connection.LoginHost, connection.ClientId, connection.ClientSecret, connection.RefreshToken, ct);
+            return oauth.RefreshAsync(connection.LoginHost, connection.ClientId, connection.ClientSecret, refreshToken, ct);
         }
 
         if (!string.IsNullOrEmpty(connection.JwtUsername) && !string.IsNullOrEmpty(connection.JwtPrivateKeyPem))
@@ -375,11 +476,54 @@ public sealed partial class SalesforceClient : ISalesforceClient
     [LoggerMessage(Level = LogLevel.Information, Message = "Salesforce session of source {SourceId} expired ({ErrorCode}); renewing it once")]
     private static partial void LogSessionExpired(ILogger logger, Guid sourceId, string errorCode);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Renewed the Salesforce session of source {SourceId}")]
-    private static partial void LogRefreshed(ILogger logger, Guid sourceId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Renewed the Salesforce session of source {SourceId} (new refresh token: {Rotated})")]
+    private static partial void LogRefreshed(ILogger logger, Guid sourceId, bool rotated);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the API usage of source {SourceId}; the read goes on")]
+    private static partial void LogUsageNotSaved(ILogger logger, Guid sourceId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Salesforce source {SourceId} needs reconnecting: renewal refused with {Error}")]
     private static partial void LogNeedsReconnect(ILogger logger, Guid sourceId, string error);
+
+    /// <summary>Counts the bytes a deserializer reads, for the bytes-received metric.</summary>
+    private sealed class CountingStream(Stream inner) : Stream
+    {
+        public long BytesRead { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+            => Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        private int Counted(int read)
+        {
+            BytesRead += read;
+            return read;
+        }
+    }
 
     /// <summary>A pooled, growable byte buffer holding one page's response body.</summary>
     private sealed class PageBuffer : IDisposable

@@ -3,29 +3,34 @@ using Microsoft.Extensions.Options;
 
 namespace UnifyAdmin.Core.Salesforce;
 
-/// <summary>Creates per-connection <see cref="SalesforceClient"/>s over the resilient <c>Salesforce.Api</c> HttpClient.</summary>
+/// <summary>Creates per-connection <see cref="SalesforceClient"/>s over the resilient HttpClient of the call kind.</summary>
 public sealed class SalesforceClientFactory(
     IHttpClientFactory httpClientFactory,
     ISalesforceConnectionStore store,
     ApiUsageMeter meter,
+    SalesforceSessions sessions,
+    SalesforceMetrics metrics,
     IOptions<SalesforceOptions> options,
     TimeProvider time,
     ILoggerFactory loggerFactory) : ISalesforceClientFactory
 {
-    /// <summary>Name of the HttpClient REST calls use.</summary>
-    public const string HttpClientName = "Salesforce.Api";
-
-    public ISalesforceClient Create(SalesforceConnection connection)
+    public ISalesforceClient Create(SalesforceConnection connection, SalesforceCallKind kind = SalesforceCallKind.Background)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var oauth = new SalesforceOAuthClient(httpClientFactory.CreateClient(SalesforceOAuthClient.HttpClientName), time);
+        var name = kind == SalesforceCallKind.Interactive
+            ? SalesforceServiceCollectionExtensions.InteractiveClientName
+            : SalesforceServiceCollectionExtensions.BackgroundClientName;
         return new SalesforceClient(
-            httpClientFactory.CreateClient(HttpClientName),
+            httpClientFactory.CreateClient(name),
             connection,
             oauth,
             store,
             meter,
+            sessions.For(connection),
+            metrics,
             options.Value,
+            time,
             loggerFactory.CreateLogger<SalesforceClient>());
     }
 }

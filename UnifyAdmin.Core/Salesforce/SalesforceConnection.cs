@@ -24,8 +24,11 @@ public sealed record SalesforceConnection(
 /// <summary>Where the app persists what the client learns about a source: new tokens, reconnect needs, API usage.</summary>
 public interface ISalesforceConnectionStore
 {
-    /// <summary>Saves a new access token (and the instance URL that came with it) after a refresh.</summary>
-    Task SaveAccessTokenAsync(Guid sourceId, string accessToken, Uri instanceUrl, CancellationToken ct);
+    /// <summary>
+    /// Saves a renewed session: the new access token, the instance URL that came with it, and the new refresh
+    /// token when the org rotates them (null when it kept the old one, which is then still valid).
+    /// </summary>
+    Task SaveTokensAsync(Guid sourceId, string accessToken, string? rotatedRefreshToken, Uri instanceUrl, CancellationToken ct);
 
     /// <summary>Marks the source as needing an admin to connect it again.</summary>
     Task MarkNeedsReconnectAsync(Guid sourceId, string reason, CancellationToken ct);
@@ -40,17 +43,25 @@ public sealed class InMemorySalesforceConnectionStore : ISalesforceConnectionSto
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SourceState> states = new();
 
     /// <summary>What the store knows about one source.</summary>
-    public sealed record SourceState(string? AccessToken, Uri? InstanceUrl, string? NeedsReconnectReason, ApiUsage? ApiUsage, int TokenSaves);
+    public sealed record SourceState(
+        string? AccessToken, Uri? InstanceUrl, string? NeedsReconnectReason, ApiUsage? ApiUsage, int TokenSaves,
+        string? RefreshToken = null, int UsageSaves = 0);
 
     /// <summary>The state of a source, or an empty one.</summary>
     public SourceState Get(Guid sourceId) => states.TryGetValue(sourceId, out var s) ? s : new SourceState(null, null, null, null, 0);
 
-    public Task SaveAccessTokenAsync(Guid sourceId, string accessToken, Uri instanceUrl, CancellationToken ct)
+    public Task SaveTokensAsync(Guid sourceId, string accessToken, string? rotatedRefreshToken, Uri instanceUrl, CancellationToken ct)
     {
         states.AddOrUpdate(
             sourceId,
-            _ => new SourceState(accessToken, instanceUrl, null, null, 1),
-            (_, s) => s with { AccessToken = accessToken, InstanceUrl = instanceUrl, TokenSaves = s.TokenSaves + 1 });
+            _ => new SourceState(accessToken, instanceUrl, null, null, 1, rotatedRefreshToken),
+            (_, s) => s with
+            {
+                AccessToken = accessToken,
+                InstanceUrl = instanceUrl,
+                TokenSaves = s.TokenSaves + 1,
+                RefreshToken = rotatedRefreshToken ?? s.RefreshToken,
+            });
         return Task.CompletedTask;
     }
 
@@ -62,7 +73,10 @@ public sealed class InMemorySalesforceConnectionStore : ISalesforceConnectionSto
 
     public Task RecordApiUsageAsync(Guid sourceId, ApiUsage usage, CancellationToken ct)
     {
-        states.AddOrUpdate(sourceId, _ => new SourceState(null, null, null, usage, 0), (_, s) => s with { ApiUsage = usage });
+        states.AddOrUpdate(
+            sourceId,
+            _ => new SourceState(null, null, null, usage, 0, UsageSaves: 1),
+            (_, s) => s with { ApiUsage = usage, UsageSaves = s.UsageSaves + 1 });
         return Task.CompletedTask;
     }
 }

@@ -40,6 +40,30 @@ public static class SalesforceHosts
         return uri;
     }
 
+    /// <summary>
+    /// Parses a My Domain URL an admin typed: https only, because the client secret and tokens travel to it.
+    /// A loopback host (localhost, 127.0.0.1, [::1]) may use http, for an org running on this machine.
+    /// </summary>
+    public static Uri ValidateMyDomain(string? url)
+    {
+        var uri = Validate(url);
+        if (!IsAllowedMyDomain(uri))
+        {
+            throw new SalesforceHostException(Display(uri), $"\"{Display(uri)}\" must use https, like https://acme.my.salesforce.com; only a loopback host may use http.");
+        }
+
+        return uri;
+    }
+
+    /// <summary>True for https URLs, and for http URLs of a loopback host.</summary>
+    public static bool IsAllowedMyDomain(Uri uri)
+        => uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri));
+
+    /// <summary>localhost, 127.0.0.1 or [::1]; names that merely start like them do not count.</summary>
+    public static bool IsLoopback(Uri uri)
+        => string.Equals(uri.IdnHost, "localhost", StringComparison.OrdinalIgnoreCase)
+           || (System.Net.IPAddress.TryParse(uri.IdnHost, out var address) && System.Net.IPAddress.IsLoopback(address));
+
     /// <summary>Appends a path to a host URL, keeping the host's own path (no trailing slash doubling).</summary>
     public static Uri Combine(Uri host, string path)
         => new(host.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + path.TrimStart('/'));

@@ -185,9 +185,14 @@ public sealed class SalesforceOAuthClient(HttpClient http, TimeProvider time)
         {
             return await http.SendAsync(request, ct);
         }
+        catch (HttpRequestException e) when (SalesforceServiceCollectionExtensions.IsCertificateError(e))
+        {
+            throw SalesforceClient.UnreachableError(host, e);
+        }
         catch (HttpRequestException e)
         {
-            throw new SalesforceHostException(SalesforceHosts.Display(host), $"Could not reach the Salesforce host {SalesforceHosts.Display(host)}: {e.Message}", e);
+            var detail = e.InnerException is System.Net.Sockets.SocketException socket ? socket.Message : e.Message;
+            throw new SalesforceHostException(SalesforceHosts.Display(host), $"Could not reach the Salesforce host {SalesforceHosts.Display(host)}: {detail}", e);
         }
         catch (Exception e) when (e is TimeoutRejectedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {

@@ -70,7 +70,13 @@ internal sealed class SalesforceQueryPageParser
             }
         }
 
-        return new SalesforceQueryPage(totalSize, done && next is null, next, records);
+        if (!done && next is null)
+        {
+            // Ending here would silently drop the rest of the result set.
+            throw new JsonException("The query page says more rows follow (done: false) but carries no nextRecordsUrl.");
+        }
+
+        return new SalesforceQueryPage(totalSize, done, done ? null : next, records);
     }
 
     private List<SalesforceRecord> ReadRecords(ref Utf8JsonReader reader, int depth)
@@ -168,21 +174,8 @@ internal sealed class SalesforceQueryPageParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                if (!reader.ValueIsEscaped && !reader.HasValueSequence)
-                {
-                    var span = reader.ValueSpan;
-                    if (span.Length == 10 && span[4] == (byte)'-' && SalesforceDateTime.TryParseDate(span, out var date))
-                    {
-                        return date;
-                    }
-
-                    if (span.Length >= 20 && span.Length <= 35 && span[10] == (byte)'T' && span[4] == (byte)'-'
-                        && SalesforceDateTime.TryParseDateTime(span, out var dateTime))
-                    {
-                        return dateTime;
-                    }
-                }
-
+                // A string stays a string: only the describe knows whether "2024-03-05" is a date or text
+                // that looks like one. Callers that need a datetime ask for it (SalesforceRecord.GetDateTime).
                 return reader.GetString();
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out var integer))

@@ -5,9 +5,10 @@ using System.Text;
 namespace UnifyAdmin.Core.Salesforce;
 
 /// <summary>
-/// One row from a query: field name → typed value. Values are <see cref="string"/>, <see cref="bool"/>,
-/// <see cref="long"/>, <see cref="decimal"/>, <see cref="double"/>, <see cref="DateTimeOffset"/> (datetimes),
-/// <see cref="DateOnly"/> (dates), a nested <see cref="SalesforceRecord"/> (relationships),
+/// One row from a query: field name → value as JSON typed it. Values are <see cref="string"/> (text, and
+/// also dates, datetimes and times, which JSON sends as strings: read them with <see cref="GetDateTime"/>
+/// or <see cref="GetDate"/>, or convert by the describe), <see cref="bool"/>,
+/// <see cref="long"/>, <see cref="decimal"/>, <see cref="double"/>, a nested <see cref="SalesforceRecord"/> (relationships),
 /// <see cref="SalesforceAddress"/>, <see cref="SalesforceLocation"/>, <see cref="SalesforceSubquery"/>,
 /// <see cref="IReadOnlyList{T}"/> of values, or null. Rows of one query share their field-name list,
 /// so a row costs its values and little else. Field lookup ignores case, as SOQL does.
@@ -62,6 +63,31 @@ public sealed class SalesforceRecord : IReadOnlyDictionary<string, object?>
         value = null;
         return false;
     }
+
+    /// <summary>
+    /// A datetime field (e.g. <c>SystemModstamp</c>) in Salesforce's <c>2024-03-05T17:03:29.000+0000</c> form;
+    /// null when the field is null or absent. Throws <see cref="FormatException"/> when the value is not a datetime.
+    /// </summary>
+    public DateTimeOffset? GetDateTime(string name)
+        => GetPath(name) switch
+        {
+            null => null,
+            string text => SalesforceDateTime.TryParseDateTime(text, out var value)
+                ? value
+                : throw new FormatException($"The {Type ?? "record"} field {name} holds \"{text}\", not a Salesforce datetime."),
+            var other => throw new FormatException($"The {Type ?? "record"} field {name} holds a {other.GetType().Name}, not a datetime."),
+        };
+
+    /// <summary>A date field (<c>2024-03-05</c>); null when the field is null or absent.</summary>
+    public DateOnly? GetDate(string name)
+        => GetPath(name) switch
+        {
+            null => null,
+            string text => SalesforceDateTime.TryParseDate(text, out var value)
+                ? value
+                : throw new FormatException($"The {Type ?? "record"} field {name} holds \"{text}\", not a Salesforce date."),
+            var other => throw new FormatException($"The {Type ?? "record"} field {name} holds a {other.GetType().Name}, not a date."),
+        };
 
     /// <summary>
     /// The value at a dotted path through relationships, e.g. <c>Account.Owner.Name</c>; null when a

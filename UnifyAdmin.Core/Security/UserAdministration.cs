@@ -1,20 +1,11 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Persistence;
 
 namespace UnifyAdmin.Core.Security;
-
-/// <summary>The outcome of a user-management action: success, or messages a person can act on.</summary>
-public sealed record UserActionResult(bool Succeeded, IReadOnlyList<string> Errors)
-{
-    public static UserActionResult Ok { get; } = new(true, []);
-
-    public static UserActionResult Fail(params string[] errors) => new(false, errors);
-
-    public static UserActionResult From(IdentityResult result)
-        => result.Succeeded ? Ok : new(false, result.Errors.Select(e => e.Description).ToList());
-}
 
 /// <summary>One row of the Users page.</summary>
 public sealed record UserSummary(string Id, string Email, string Role, bool IsDisabled, bool IsLockedOut, DateTimeOffset CreatedAt);
@@ -25,16 +16,21 @@ public sealed class UserAdministration(
     IDbContextFactory<AppDbContext> contexts,
     FirstRunState firstRun,
     TimeProvider clock,
+    IValidator<FirstAdminInput> firstAdminValidator,
+    IValidator<NewUserInput> newUserValidator,
     ILogger<UserAdministration> logger)
 {
     private static readonly SemaphoreSlim SetupGate = new(1, 1);
 
-    public async Task<UserActionResult> CreateFirstAdminAsync(FirstAdminInput input, CancellationToken cancellationToken)
+    private static OperationResult From(IdentityResult result)
+        => result.Succeeded ? OperationResult.Ok() : OperationResult.Fail(result.Errors.Select(e => e.Description));
+
+    public async Task<OperationResult> CreateFirstAdminAsync(FirstAdminInput input, CancellationToken cancellationToken)
     {
-        var validation = await new FirstAdminInputValidator().ValidateAsync(input, cancellationToken);
+        var validation = await firstAdminValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
-            return UserActionResult.Fail(validation.Errors.Select(e => e.ErrorMessage).ToArray());
+            return OperationResult.Fail(validation.Errors.Select(e => e.ErrorMessage).ToArray());
         }
 
         await SetupGate.WaitAsync(cancellationToken);
@@ -42,26 +38,26 @@ public sealed class UserAdministration(
         {
             if (await firstRun.HasUsersAsync(cancellationToken))
             {
-                return UserActionResult.Fail("Setup is already complete. Sign in with an existing account.");
+                return OperationResult.Fail("Setup is already complete. Sign in with an existing account.");
             }
 
             var user = NewUser(input.Email);
             var created = await users.CreateAsync(user, input.Password);
             if (!created.Succeeded)
             {
-                return UserActionResult.From(created);
+                return From(created);
             }
 
             var role = await users.AddToRoleAsync(user, Roles.Admin);
             if (!role.Succeeded)
             {
                 await users.DeleteAsync(user);
-                return UserActionResult.From(role);
+                return From(role);
             }
 
             firstRun.MarkComplete();
             logger.LogInformation("First Admin {UserId} created", user.Id);
-            return UserActionResult.Ok;
+            return OperationResult.Ok();
         }
         finally
         {
@@ -89,24 +85,24 @@ public sealed class UserAdministration(
             .ToList();
     }
 
-    public async Task<UserActionResult> CreateAsync(System.Security.Claims.ClaimsPrincipal actor, NewUserInput input, CancellationToken cancellationToken)
+    public async Task<OperationResult> CreateAsync(System.Security.Claims.ClaimsPrincipal actor, NewUserInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return UserActionResult.Fail("Only an Admin can add users.");
+            return OperationResult.Fail("Only an Admin can add users.");
         }
 
-        var validation = await new NewUserInputValidator().ValidateAsync(input, cancellationToken);
+        var validation = await newUserValidator.ValidateAsync(input, cancellationToken);
         if (!validation.IsValid)
         {
-            return UserActionResult.Fail(validation.Errors.Select(e => e.ErrorMessage).ToArray());
+            return OperationResult.Fail(validation.Errors.Select(e => e.ErrorMessage).ToArray());
         }
 
         var user = NewUser(input.Email);
         var created = await users.CreateAsync(user, input.Password);
         if (!created.Succeeded)
         {
-            return UserActionResult.From(created);
+            return From(created);
         }
 
         var role = await users.AddToRoleAsync(user, input.Role);
@@ -115,42 +111,42 @@ public sealed class UserAdministration(
             await users.DeleteAsync(user);
         }
 
-        return UserActionResult.From(role);
+        return From(role);
     }
 
-    public async Task<UserActionResult> ChangeRoleAsync(System.Security.Claims.ClaimsPrincipal actor, string userId, string role, CancellationToken cancellationToken)
+    public async Task<OperationResult> ChangeRoleAsync(System.Security.Claims.ClaimsPrincipal actor, string userId, string role, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return UserActionResult.Fail("Only an Admin can change roles.");
+            return OperationResult.Fail("Only an Admin can change roles.");
         }
 
         if (!Roles.All.Contains(role))
         {
-            return UserActionResult.Fail("Choose Admin or Viewer.");
+            return OperationResult.Fail("Choose Admin or Viewer.");
         }
 
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
-            return UserActionResult.Fail("That user no longer exists.");
+            return OperationResult.Fail("That user no longer exists.");
         }
 
         var current = await users.GetRolesAsync(user);
         if (current.Contains(role))
         {
-            return UserActionResult.Ok;
+            return OperationResult.Ok();
         }
 
         if (role != Roles.Admin && current.Contains(Roles.Admin) && await CountActiveAdminsAsync(cancellationToken) <= 1)
         {
-            return UserActionResult.Fail("This is the last active Admin. Make another user an Admin first.");
+            return OperationResult.Fail("This is the last active Admin. Make another user an Admin first.");
         }
 
         var removed = await users.RemoveFromRolesAsync(user, current);
         if (!removed.Succeeded)
         {
-            return UserActionResult.From(removed);
+            return From(removed);
         }
 
         var added = await users.AddToRoleAsync(user, role);
@@ -160,30 +156,30 @@ public sealed class UserAdministration(
             await users.UpdateSecurityStampAsync(user);
         }
 
-        return UserActionResult.From(added);
+        return From(added);
     }
 
-    public async Task<UserActionResult> SetDisabledAsync(System.Security.Claims.ClaimsPrincipal actor, string userId, bool disabled, CancellationToken cancellationToken)
+    public async Task<OperationResult> SetDisabledAsync(System.Security.Claims.ClaimsPrincipal actor, string userId, bool disabled, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return UserActionResult.Fail("Only an Admin can disable users.");
+            return OperationResult.Fail("Only an Admin can disable users.");
         }
 
         var user = await users.FindByIdAsync(userId);
         if (user is null)
         {
-            return UserActionResult.Fail("That user no longer exists.");
+            return OperationResult.Fail("That user no longer exists.");
         }
 
         if (disabled && users.GetUserId(actor) == user.Id)
         {
-            return UserActionResult.Fail("You cannot disable your own account.");
+            return OperationResult.Fail("You cannot disable your own account.");
         }
 
         if (disabled && await users.IsInRoleAsync(user, Roles.Admin) && await CountActiveAdminsAsync(cancellationToken) <= 1)
         {
-            return UserActionResult.Fail("This is the last active Admin. Make another user an Admin first.");
+            return OperationResult.Fail("This is the last active Admin. Make another user an Admin first.");
         }
 
         user.IsDisabled = disabled;
@@ -198,7 +194,7 @@ public sealed class UserAdministration(
             }
         }
 
-        return UserActionResult.From(updated);
+        return From(updated);
     }
 
     public async Task SetThemeAsync(string userId, bool darkMode, CancellationToken cancellationToken)

@@ -3,7 +3,14 @@ using System.Buffers;
 namespace UnifyAdmin.Core.Segment;
 
 /// <summary>A message inside a packed batch, for reporting the batch's outcome per record.</summary>
-public readonly record struct SegmentBatchEntry(string MessageId, string? RecordKey);
+public readonly record struct SegmentBatchEntry(string MessageId, string? RecordKey)
+{
+    /// <summary>Where the message's JSON starts in the batch buffer.</summary>
+    internal int Start { get; init; }
+
+    /// <summary>How many bytes of JSON the message has.</summary>
+    internal int Length { get; init; }
+}
 
 /// <summary>
 /// One request body for <c>/v1/batch</c>: serialized messages in a pooled buffer, framed as
@@ -34,6 +41,44 @@ public sealed class SegmentBatch : IDisposable
 
     /// <summary>Size of the request body in bytes, envelope included.</summary>
     public int ByteCount => messagesEnd + EnvelopeBytes - Prefix.Length;
+
+    /// <summary>
+    /// Two batches of the first and second half of the messages, for a request Segment refused as too large
+    /// (413). Each half has a buffer of its own; this batch stays valid until disposed.
+    /// </summary>
+    public (SegmentBatch First, SegmentBatch Second) Split()
+    {
+        if (Count < 2)
+        {
+            throw new InvalidOperationException("A batch of one message cannot be split.");
+        }
+
+        var half = Count / 2;
+        return (Slice(0, half), Slice(half, Count - half));
+    }
+
+    private SegmentBatch Slice(int from, int count)
+    {
+        var source = buffer ?? throw new ObjectDisposedException(nameof(SegmentBatch));
+        var target = ArrayPool<byte>.Shared.Rent(source.Length);
+        Prefix.CopyTo(target);
+        var position = Prefix.Length;
+        var entries = new List<SegmentBatchEntry>(count);
+        for (var i = from; i < from + count; i++)
+        {
+            var entry = Entries[i];
+            if (i > from)
+            {
+                target[position++] = (byte)',';
+            }
+
+            source.AsSpan(entry.Start, entry.Length).CopyTo(target.AsSpan(position));
+            entries.Add(entry with { Start = position });
+            position += entry.Length;
+        }
+
+        return new SegmentBatch(target, position, entries);
+    }
 
     /// <summary>Completes the envelope with the given sentAt and returns the request body.</summary>
     internal ArraySegment<byte> Frame(DateTimeOffset sentAt)

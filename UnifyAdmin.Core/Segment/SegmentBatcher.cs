@@ -95,8 +95,8 @@ public sealed class SegmentBatcher : IDisposable
         }
 
         scratch.WrittenSpan.CopyTo(current.AsSpan(position));
+        entries.Add(new SegmentBatchEntry(message.MessageId, message.RecordKey) { Start = position, Length = length });
         position += length;
-        entries.Add(new SegmentBatchEntry(message.MessageId, message.RecordKey));
         return completed;
     }
 

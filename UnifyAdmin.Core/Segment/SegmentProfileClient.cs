@@ -14,7 +14,8 @@ public sealed class SegmentProfileClient(
     HttpClient http,
     SegmentTrackingClient tracking,
     IOptions<SegmentOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    SegmentMetrics metrics)
 {
     private readonly SegmentOptions settings = options.Value;
 
@@ -177,13 +178,18 @@ public sealed class SegmentProfileClient(
         {
             return new SegmentConnectionTestResult(false, true, false, ex.Message);
         }
+        catch (SegmentProfileRateLimitedException)
+        {
+            return new SegmentConnectionTestResult(false, true, null, $"The Profile API at {endpoints.Profiles} is rate limiting this space (429); try again in a minute.");
+        }
         catch (SegmentProfileApiException ex)
         {
             return new SegmentConnectionTestResult(false, true, null, ex.Message);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return new SegmentConnectionTestResult(false, true, null, $"The Profile API at {endpoints.Profiles} did not answer: {ex.Message}");
+            var reason = ex is OperationCanceledException ? $"no answer within {settings.RequestTimeout.TotalSeconds:N0} s" : ex.Message;
+            return new SegmentConnectionTestResult(false, true, null, $"The Profile API at {endpoints.Profiles} did not answer: {reason}");
         }
     }
 
@@ -208,9 +214,11 @@ public sealed class SegmentProfileClient(
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.Authorization = authorization;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.RequestTimeout);
-            using var response = await http.SendAsync(request, timeout.Token);
+            // On the app's clock, so tests move time instead of waiting for it.
+            using var deadline = new CancellationTokenSource(settings.RequestTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            metrics.Call((int)response.StatusCode);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.NotFound:
@@ -229,6 +237,7 @@ public sealed class SegmentProfileClient(
                         throw new SegmentProfileRateLimitedException(attempt);
                     }
 
+                    metrics.Retry();
                     await Task.Delay(wait, time, cancellationToken);
                     continue;
             }
@@ -238,8 +247,16 @@ public sealed class SegmentProfileClient(
                 throw new SegmentProfileApiException(response.StatusCode, $"The Profile API answered {(int)response.StatusCode} {response.ReasonPhrase} for {id.Collection} {id.Type} {facet}.");
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            try
+            {
+                // The body is read under the same timeout as the headers.
+                await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                return await JsonDocument.ParseAsync(stream, cancellationToken: timeout.Token);
+            }
+            catch (JsonException ex)
+            {
+                throw new SegmentProfileApiException(response.StatusCode, $"The Profile API at {space.BaseUrl} answered {(int)response.StatusCode} with a body that is not JSON; check the Profile API URL.", ex);
+            }
         }
     }
 

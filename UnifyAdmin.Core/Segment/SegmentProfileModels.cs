@@ -52,7 +52,7 @@ public sealed record SegmentProfileMetadata(
 public sealed record SegmentConnectionTestResult(bool Success, bool TrackingReachable, bool? ProfileTokenAccepted, string Message);
 
 /// <summary>A Profile API request failed in a way the caller must see.</summary>
-public class SegmentProfileApiException(HttpStatusCode status, string message) : Exception(message)
+public class SegmentProfileApiException(HttpStatusCode status, string message, Exception? inner = null) : Exception(message, inner)
 {
     public HttpStatusCode Status { get; } = status;
 }

@@ -22,6 +22,8 @@ public static class SegmentServiceCollectionExtensions
                 $"{SegmentOptions.SectionName}:InitialBackoff must be positive and not above MaxBackoff.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SegmentMetrics>();
 
         // The clients own timeouts and retries (Retry-After must be honoured exactly), so the
         // HttpClient's own timeout is off rather than a second, competing limit.

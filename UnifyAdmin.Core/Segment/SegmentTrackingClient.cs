@@ -9,13 +9,15 @@ namespace UnifyAdmin.Core.Segment;
 
 /// <summary>
 /// Sends batches to the Tracking API (<c>POST {base}/v1/batch</c>) with Segment's retry rules:
-/// 429 waits for Retry-After, 5xx and network errors back off exponentially with jitter, 400 and
-/// rejected write keys fail at once. Every message ends up accepted or failed with a reason.
+/// 429 waits for Retry-After, 408, 5xx and network errors back off exponentially with jitter, 413 splits
+/// the batch in halves and sends each, 400 and rejected write keys fail at once. Every message ends up
+/// accepted or failed with a reason.
 /// </summary>
 public sealed class SegmentTrackingClient(
     HttpClient http,
     IOptions<SegmentOptions> options,
     TimeProvider time,
+    SegmentMetrics metrics,
     ILogger<SegmentTrackingClient> logger)
 {
     private readonly SegmentOptions settings = options.Value;
@@ -65,6 +67,9 @@ public sealed class SegmentTrackingClient(
         for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
         {
             TimeSpan wait;
+            // On the app's clock, so tests move time instead of waiting for it.
+            using var deadline = new CancellationTokenSource(settings.RequestTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, uri);
@@ -72,10 +77,10 @@ public sealed class SegmentTrackingClient(
                 var body = batch.Frame(time.GetUtcNow());
                 request.Content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(settings.RequestTimeout);
+                metrics.BytesSent(body.Count);
                 using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                 var status = (int)response.StatusCode;
+                metrics.Call(status);
                 if (response.IsSuccessStatusCode)
                 {
                     return Accepted(batch);
@@ -84,6 +89,11 @@ public sealed class SegmentTrackingClient(
                 if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                 {
                     return FailedAll(batch, $"Segment rejected the write key ({status}); check the profile space's write key.");
+                }
+
+                if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+                {
+                    return await SendHalvesAsync(trackingBase, writeKey, batch, cancellationToken);
                 }
 
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -95,7 +105,7 @@ public sealed class SegmentTrackingClient(
                         return FailedAll(batch, $"{lastReason} and asked to wait {wait.TotalSeconds:N0} s, longer than the configured maximum.");
                     }
                 }
-                else if (status >= 500)
+                else if (status >= 500 || response.StatusCode == HttpStatusCode.RequestTimeout)
                 {
                     wait = Backoff(attempt);
                     lastReason = $"Segment answered {status} {response.ReasonPhrase}";
@@ -103,13 +113,14 @@ public sealed class SegmentTrackingClient(
                 else
                 {
                     // 400 means the body itself is wrong: sending it again cannot help.
-                    var message = await ReadErrorMessageAsync(response, cancellationToken);
+                    var message = await ReadErrorMessageAsync(response, timeout.Token);
                     return FailedAll(batch, $"Segment rejected the batch ({status}): {message}");
                 }
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException)
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
             {
                 wait = Backoff(attempt);
+                metrics.CallFailed(ex is OperationCanceledException ? "timeout" : "network");
                 lastReason = ex is OperationCanceledException
                     ? $"Segment did not answer within {settings.RequestTimeout.TotalSeconds:N0} s"
                     : $"network error: {ex.Message}";
@@ -119,11 +130,34 @@ public sealed class SegmentTrackingClient(
             {
                 logger.LogWarning("Segment batch of {Count} messages: attempt {Attempt} failed ({Reason}); retrying in {Wait} ms",
                     batch.Count, attempt, lastReason, (int)wait.TotalMilliseconds);
+                metrics.Retry();
                 await Task.Delay(wait, time, cancellationToken);
             }
         }
 
         return FailedAll(batch, $"Gave up after {settings.MaxAttempts} attempts: {lastReason}.");
+    }
+
+    /// <summary>413: the request was too large for Segment after all; send each half on its own.</summary>
+    private async Task<SegmentSendResult> SendHalvesAsync(Uri trackingBase, string writeKey, SegmentBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count < 2)
+        {
+            return FailedAll(batch, "Segment refused the message as too large (413), even alone; make its traits smaller.");
+        }
+
+        logger.LogWarning("Segment refused a batch of {Count} messages ({Bytes} bytes) as too large; sending it in two halves", batch.Count, batch.ByteCount);
+        var (first, second) = batch.Split();
+        using (first)
+        using (second)
+        {
+            var results = new[]
+            {
+                await SendBatchAsync(trackingBase, writeKey, first, cancellationToken),
+                await SendBatchAsync(trackingBase, writeKey, second, cancellationToken),
+            };
+            return SegmentSendResult.Combine(results);
+        }
     }
 
     /// <summary>
@@ -138,12 +172,14 @@ public sealed class SegmentTrackingClient(
             request.Headers.Authorization = BasicAuthorization(writeKey);
             var body = "{\"batch\":[],\"sentAt\":\"" + time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + "\"}";
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(settings.RequestTimeout);
+            // On the app's clock, so tests move time instead of waiting for it.
+            using var deadline = new CancellationTokenSource(settings.RequestTimeout, time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             using var response = await http.SendAsync(request, timeout.Token);
+            metrics.Call((int)response.StatusCode);
             return (response.StatusCode, null);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
         {
             return (null, ex is OperationCanceledException ? "timed out" : ex.Message);
         }
@@ -182,9 +218,19 @@ public sealed class SegmentTrackingClient(
         return new SegmentSendResult([], failed);
     }
 
-    private static async Task<string> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The error's message, read under the request's own timeout: a body that never ends cannot hold the sender.</summary>
+    private static async Task<string> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken timeout)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        string text;
+        try
+        {
+            text = await response.Content.ReadAsStringAsync(timeout);
+        }
+        catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
+        {
+            return response.ReasonPhrase ?? "no reason given";
+        }
+
         try
         {
             using var document = JsonDocument.Parse(text);

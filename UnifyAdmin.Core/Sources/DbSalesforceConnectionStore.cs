@@ -9,11 +9,24 @@ namespace UnifyAdmin.Core.Sources;
 public sealed class DbSalesforceConnectionStore(IDbContextFactory<AppDbContext> contexts, SecretProtector secrets, TimeProvider clock)
     : ISalesforceConnectionStore
 {
-    public async Task SaveAccessTokenAsync(Guid sourceId, string accessToken, Uri instanceUrl, CancellationToken ct)
+    public async Task SaveTokensAsync(Guid sourceId, string accessToken, string? rotatedRefreshToken, Uri instanceUrl, CancellationToken ct)
     {
         var protectedToken = secrets.Protect(accessToken);
         var instance = instanceUrl.ToString().TrimEnd('/');
         await using var db = await contexts.CreateDbContextAsync(ct);
+        if (rotatedRefreshToken is not null)
+        {
+            // The old refresh token may already be void: losing the new one would force a reconnect.
+            var protectedRefresh = secrets.Protect(rotatedRefreshToken);
+            await db.Sources.Where(s => s.Id == sourceId).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.AccessTokenProtected, protectedToken)
+                .SetProperty(s => s.RefreshTokenProtected, protectedRefresh)
+                .SetProperty(s => s.InstanceUrl, instance)
+                .SetProperty(s => s.ConnectionState, SourceConnectionState.Connected)
+                .SetProperty(s => s.ConnectionProblem, (string?)null), ct);
+            return;
+        }
+
         await db.Sources.Where(s => s.Id == sourceId).ExecuteUpdateAsync(u => u
             .SetProperty(s => s.AccessTokenProtected, protectedToken)
             .SetProperty(s => s.InstanceUrl, instance)

@@ -9,7 +9,7 @@ public sealed class Source
 
     public SalesforceLoginKind LoginKind { get; set; }
 
-    /// <summary>The OAuth login host (production, test, a My Domain, or the demo org).</summary>
+    /// <summary>The OAuth login host (production, test, a My Domain, or an org served by the app).</summary>
     public required string LoginHost { get; set; }
 
     public SalesforceAuthFlow AuthFlow { get; set; }
@@ -98,7 +98,9 @@ public enum SalesforceLoginKind
     Production,
     Sandbox,
     MyDomain,
-    Demo,
+
+    /// <summary>An org served by this app itself under a path the app supplies (the demo org, when it is on).</summary>
+    AppHosted,
 }
 
 /// <summary>How a source obtains its tokens.</summary>

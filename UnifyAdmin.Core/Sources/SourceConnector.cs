@@ -1,13 +1,15 @@
 using System.Net;
 using System.Security.Claims;
+using FluentValidation;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
 
 namespace UnifyAdmin.Core.Sources;
 
-/// <summary>Where to send the admin's browser next after starting a connection.</summary>
-public sealed record ConnectStart(Guid AttemptId, Uri? AuthorizeUrl, string? Error);
+/// <summary>The attempt started, and where to send the admin's browser next (null when no browser is needed).</summary>
+public sealed record ConnectStart(Guid AttemptId, Uri? AuthorizeUrl);
 
 /// <summary>Where the OAuth callback leads: back to the wizard's attempt, or to a reconnected source, or an error.</summary>
 public sealed record ConnectCallbackResult(Guid? AttemptId, Guid? SourceId, string? Error);
@@ -22,51 +24,68 @@ public sealed class SourceConnector(
     ISalesforceClientFactory clients,
     SourceService sources,
     TimeProvider clock,
-    ILogger<SourceConnector> logger)
+    ILogger<SourceConnector> logger,
+    IValidator<SourceConnectionInput> validator,
+    IAppHostedOrg? appHosted = null)
 {
     public const string CallbackPath = "sources/oauth/callback";
 
-    /// <summary>The login host a kind of source uses; the demo org lives inside this app.</summary>
-    public static Uri LoginHostFor(SourceConnectionInput input, Uri appBase) => input.LoginKind switch
+    /// <summary>
+    /// The login host a kind of source uses. An app-hosted org lives under <paramref name="appHostedPath"/>
+    /// of this app's address; without one the kind is not on offer.
+    /// </summary>
+    public static Uri LoginHostFor(SourceConnectionInput input, Uri appBase, string? appHostedPath) => input.LoginKind switch
     {
         SalesforceLoginKind.Production => SalesforceHosts.Production,
         SalesforceLoginKind.Sandbox => SalesforceHosts.Sandbox,
-        SalesforceLoginKind.MyDomain => SalesforceHosts.Validate(input.MyDomainUrl.Trim()),
-        SalesforceLoginKind.Demo => new Uri(appBase, "demo/salesforce"),
+        SalesforceLoginKind.MyDomain => SalesforceHosts.ValidateMyDomain(input.MyDomainUrl.Trim()),
+        SalesforceLoginKind.AppHosted when !string.IsNullOrWhiteSpace(appHostedPath) => new Uri(appBase, appHostedPath.Trim('/')),
+        SalesforceLoginKind.AppHosted => throw new SalesforceHostException("", "This app serves no org of its own; choose another login host."),
         _ => throw new ArgumentOutOfRangeException(nameof(input)),
     };
 
     public static Uri CallbackUri(Uri appBase) => new(appBase, CallbackPath);
 
-    /// <summary>Starts connecting a new source (or reconnecting <paramref name="sourceId"/>).</summary>
-    public async Task<ConnectStart> StartAsync(ClaimsPrincipal user, SourceConnectionInput input, Uri appBase, Guid? sourceId, CancellationToken ct)
+    /// <summary>
+    /// Starts connecting a new source (or reconnecting <paramref name="sourceId"/>). Succeeds with where to
+    /// send the browser next (null for flows that need no browser), or fails with what to fix.
+    /// </summary>
+    public async Task<OperationResult<ConnectStart>> StartAsync(ClaimsPrincipal user, SourceConnectionInput input, Uri appBase, Guid? sourceId, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return new ConnectStart(Guid.Empty, null, "Only an Admin can connect Salesforce.");
+            return OperationResult<ConnectStart>.Fail("Only an Admin can connect Salesforce.");
         }
 
-        var validation = new SourceConnectionInputValidator().Validate(input);
+        input = input.Clone();
+        if (input.LoginKind == SalesforceLoginKind.AppHosted && appHosted is not null)
+        {
+            // The app-hosted org's secret never goes to the browser: the server supplies it here.
+            input.ClientId = string.IsNullOrWhiteSpace(input.ClientId) ? appHosted.ClientId : input.ClientId;
+            input.ClientSecret = string.IsNullOrWhiteSpace(input.ClientSecret) ? appHosted.ClientSecret : input.ClientSecret;
+        }
+
+        var validation = await validator.ValidateAsync(input, ct);
         if (!validation.IsValid)
         {
-            return new ConnectStart(Guid.Empty, null, string.Join(" ", validation.Errors.Select(e => e.ErrorMessage)));
+            return OperationResult<ConnectStart>.Fail(validation.Errors.Select(e => e.ErrorMessage).Distinct().ToArray());
         }
 
         Uri loginHost;
         try
         {
-            loginHost = LoginHostFor(input, appBase);
+            loginHost = LoginHostFor(input, appBase, appHosted?.LoginPath);
         }
         catch (SalesforceHostException ex)
         {
-            return new ConnectStart(Guid.Empty, null, ex.Message);
+            return OperationResult<ConnectStart>.Fail(ex.Message);
         }
 
         var attempt = attempts.Add(new ConnectAttempt
         {
             UserId = UserId(user),
             SourceId = sourceId,
-            Draft = input.Clone(),
+            Draft = input,
             LoginHost = loginHost,
             ExpiresAt = clock.GetUtcNow() + ConnectAttemptStore.Lifetime,
         });
@@ -75,7 +94,7 @@ public sealed class SourceConnector(
         {
             var authorization = SalesforceOAuthClient.BuildAuthorizeUrl(loginHost, input.ClientId.Trim(), CallbackUri(appBase), attempt.State);
             attempt.CodeVerifier = authorization.CodeVerifier;
-            return new ConnectStart(attempt.Id, authorization.Url, null);
+            return OperationResult<ConnectStart>.Ok(new ConnectStart(attempt.Id, authorization.Url));
         }
 
         // Server-to-server flows need no browser: get the token now.
@@ -94,10 +113,17 @@ public sealed class SourceConnector(
 
         if (attempt.IsConnected && sourceId is { } id)
         {
-            attempt.Error = await sources.ApplyReconnectAsync(user, id, attempt, ct);
+            var applied = await sources.ApplyReconnectAsync(user, id, attempt, ct);
+            attempt.Error = applied.Succeeded ? null : string.Join(" ", applied.Errors);
         }
 
-        return new ConnectStart(attempt.Id, null, attempt.Error);
+        if (attempt.Error is { } failure)
+        {
+            attempts.Remove(attempt.Id);
+            return OperationResult<ConnectStart>.Fail(failure);
+        }
+
+        return OperationResult<ConnectStart>.Ok(new ConnectStart(attempt.Id, null));
     }
 
     /// <summary>Handles Salesforce's redirect back to the app.</summary>
@@ -142,7 +168,8 @@ public sealed class SourceConnector(
 
         if (attempt.IsConnected && attempt.SourceId is { } id)
         {
-            attempt.Error = await sources.ApplyReconnectAsync(user, id, attempt, ct);
+            var applied = await sources.ApplyReconnectAsync(user, id, attempt, ct);
+            attempt.Error = applied.Succeeded ? null : string.Join(" ", applied.Errors);
         }
 
         return new ConnectCallbackResult(attempt.Id, attempt.SourceId, attempt.Error);
@@ -159,9 +186,11 @@ public sealed class SourceConnector(
             throw new InvalidOperationException("The connection is not complete.");
         }
 
+        // Not the saved source's id: the attempt's fresh tokens must not mix with the session of the old ones.
         return clients.Create(new SalesforceConnection(
-            attempt.SourceId ?? Guid.Empty, attempt.LoginHost, token.InstanceUrl, attempt.Draft.ClientId.Trim(), NullIfEmpty(attempt.Draft.ClientSecret),
-            token.AccessToken, token.RefreshToken, null, NullIfEmpty(attempt.Draft.JwtUsername), NullIfEmpty(attempt.Draft.JwtPrivateKeyPem)));
+            Guid.Empty, attempt.LoginHost, token.InstanceUrl, attempt.Draft.ClientId.Trim(), NullIfEmpty(attempt.Draft.ClientSecret),
+            token.AccessToken, token.RefreshToken, null, NullIfEmpty(attempt.Draft.JwtUsername), NullIfEmpty(attempt.Draft.JwtPrivateKeyPem)),
+            SalesforceCallKind.Interactive);
     }
 
     public void Forget(Guid attemptId) => attempts.Remove(attemptId);
@@ -194,7 +223,8 @@ public sealed class SourceConnector(
             "This Salesforce user cannot use the API (API_DISABLED_FOR_ORG). Give the user the \"API Enabled\" permission, or connect as a user who has it.",
         SalesforceApiLimitExceededException =>
             "The org has used up its daily API allowance (REQUEST_LIMIT_EXCEEDED). Try again after the 24-hour window rolls over.",
-        SalesforceApiException api => $"Salesforce answered {(int)api.StatusCode} {api.ErrorCode}: {api.Message}",
+        // The exception's own message already says "Salesforce answered …": build the sentence once.
+        SalesforceApiException api => $"Salesforce answered {(int)api.StatusCode} {api.ErrorCode}: {api.SalesforceMessage}",
         SalesforceHostException host => host.Message,
         HttpRequestException { StatusCode: HttpStatusCode status } => $"The login host answered {(int)status}. Check the login host URL.",
         HttpRequestException => "The login host could not be reached. Check the URL and the network, then try again.",

@@ -1,4 +1,5 @@
 using FluentValidation;
+using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Core.Sources;
 
@@ -45,7 +46,7 @@ public sealed class SourceConnectionInputValidator : AbstractValidator<SourceCon
             .MaximumLength(100).WithMessage("Use at most 100 characters.");
         RuleFor(x => x.MyDomainUrl)
             .NotEmpty().WithMessage("Enter your My Domain URL, like https://acme.my.salesforce.com.")
-            .Must(BeHttpsUrl).WithMessage("Enter a full https URL, like https://acme.my.salesforce.com.")
+            .Must(BeMyDomainUrl).WithMessage("Enter a full https URL, like https://acme.my.salesforce.com.")
             .When(x => x.LoginKind == SalesforceLoginKind.MyDomain);
         RuleFor(x => x.ClientId)
             .NotEmpty().WithMessage("Enter the consumer key (client id) of your Salesforce External Client App.")
@@ -53,7 +54,7 @@ public sealed class SourceConnectionInputValidator : AbstractValidator<SourceCon
             .Must(NoWhitespace).WithMessage("The client id has no spaces: check for a copy-and-paste slip.");
         RuleFor(x => x.ClientSecret)
             .NotEmpty().WithMessage("Enter the consumer secret (client secret).")
-            .When(x => requireSecret && x.AuthFlow != SalesforceAuthFlow.JwtBearer);
+            .When(x => requireSecret && x.AuthFlow != SalesforceAuthFlow.JwtBearer && x.LoginKind != SalesforceLoginKind.AppHosted);
         RuleFor(x => x.ClientSecret)
             .Must(NoWhitespace).WithMessage("The client secret has no spaces: check for a copy-and-paste slip.");
         RuleFor(x => x.JwtUsername)
@@ -67,15 +68,15 @@ public sealed class SourceConnectionInputValidator : AbstractValidator<SourceCon
 
     private static bool NoWhitespace(string value) => !value.Any(char.IsWhiteSpace);
 
-    private static bool BeHttpsUrl(string value)
-        => Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(uri.Host);
+    private static bool BeMyDomainUrl(string value)
+        => Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host) && SalesforceHosts.IsAllowedMyDomain(uri);
 }
 
 public sealed class SelectiveSyncInputValidator : AbstractValidator<SelectiveSyncInput>
 {
     public SelectiveSyncInputValidator(TimeProvider? clock = null)
     {
-        var now = (clock ?? TimeProvider.System).GetUtcNow();
+        var time = clock ?? TimeProvider.System;
         RuleFor(x => x.Collections)
             .NotEmpty().WithMessage("Pick at least one collection, and the columns to read from it.");
         RuleForEach(x => x.Collections)
@@ -85,6 +86,6 @@ public sealed class SelectiveSyncInputValidator : AbstractValidator<SelectiveSyn
             .WithMessage("A column is listed twice.")
             .OverridePropertyName("Collections");
         RuleFor(x => x.HistoricalSince)
-            .Must(d => d is null || d <= now).WithMessage("The historical range must start in the past.");
+            .Must(d => d is null || d <= time.GetUtcNow()).WithMessage("The historical range must start in the past.");
     }
 }

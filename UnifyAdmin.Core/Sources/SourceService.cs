@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -17,15 +19,23 @@ public sealed record SourceDetails(
     SourceSummary Summary, SalesforceAuthFlow AuthFlow, string ClientId, bool HasClientSecret, string? JwtUsername,
     string? InstanceUrl, DateTimeOffset? HistoricalSince, int SyncIntervalMinutes, IReadOnlyList<SourceCollection> Collections, Guid Version);
 
+/// <summary>A deleted source; <see cref="Warning"/> says what the admin still has to do (e.g. revoke by hand).</summary>
+public sealed record SourceDeleted(string? Warning);
+
 /// <summary>Saves, reads and removes sources. Every change checks that the caller is an Admin.</summary>
 public sealed class SourceService(
     IDbContextFactory<AppDbContext> contexts,
     SecretProtector secrets,
     SalesforceOAuthClient oauth,
     ISalesforceClientFactory clients,
+    SalesforceSessions sessions,
     TimeProvider clock,
+    IValidator<SelectiveSyncInput> selectionValidator,
     ILogger<SourceService> logger)
 {
+    public const string NotFoundMessage = "This source no longer exists.";
+    public const string ConcurrencyMessage = "Someone else changed this source while you were editing. Reload the page to see their changes.";
+
     public async Task<IReadOnlyList<SourceSummary>> ListAsync(CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -42,23 +52,23 @@ public sealed class SourceService(
             s.InstanceUrl, s.HistoricalSince, s.SyncIntervalMinutes, s.Collections.OrderBy(c => c.Name).ToList(), s.Version);
     }
 
-    /// <summary>Saves a newly connected source with its Selective Sync, <b>disabled</b>. Returns the new id, or messages.</summary>
-    public async Task<(Guid? Id, IReadOnlyList<string> Errors)> CreateAsync(ClaimsPrincipal user, ConnectAttempt attempt, SelectiveSyncInput selection, CancellationToken ct)
+    /// <summary>Saves a newly connected source with its Selective Sync, <b>disabled</b>. Succeeds with the new id.</summary>
+    public async Task<OperationResult<Guid>> CreateAsync(ClaimsPrincipal user, ConnectAttempt attempt, SelectiveSyncInput selection, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return (null, ["Only an Admin can add sources."]);
+            return OperationResult<Guid>.Fail("Only an Admin can add sources.");
         }
 
         if (!attempt.IsConnected || attempt.Token is not { } token)
         {
-            return (null, ["Connect to Salesforce first."]);
+            return OperationResult<Guid>.Fail("Connect to Salesforce first.");
         }
 
-        var errors = Validate(selection);
+        var errors = await ValidateAsync(selection, ct);
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return OperationResult<Guid>.Fail(errors);
         }
 
         var draft = attempt.Draft;
@@ -66,7 +76,7 @@ public sealed class SourceService(
         var name = draft.Name.Trim();
         if (await db.Sources.AnyAsync(s => s.Name == name, ct))
         {
-            return (null, [$"A source named \"{name}\" already exists. Choose another name."]);
+            return OperationResult<Guid>.Fail($"A source named \"{name}\" already exists. Choose another name.");
         }
 
         var now = clock.GetUtcNow();
@@ -91,32 +101,32 @@ public sealed class SourceService(
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Source {SourceId} saved (disabled) with {Count} collection(s)", source.Id, source.Collections.Count);
-        return (source.Id, []);
+        return OperationResult<Guid>.Ok(source.Id);
     }
 
-    public async Task<IReadOnlyList<string>> UpdateSelectiveSyncAsync(ClaimsPrincipal user, Guid id, Guid version, SelectiveSyncInput selection, CancellationToken ct)
+    public async Task<OperationResult> UpdateSelectiveSyncAsync(ClaimsPrincipal user, Guid id, Guid version, SelectiveSyncInput selection, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return ["Only an Admin can change Selective Sync."];
+            return OperationResult.Fail("Only an Admin can change Selective Sync.");
         }
 
-        var errors = Validate(selection);
+        var errors = await ValidateAsync(selection, ct);
         if (errors.Count > 0)
         {
-            return errors;
+            return OperationResult.Fail(errors);
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var source = await db.Sources.Include(s => s.Collections).FirstOrDefaultAsync(s => s.Id == id, ct);
         if (source is null)
         {
-            return ["This source no longer exists."];
+            return OperationResult.Fail(NotFoundMessage);
         }
 
         if (source.Version != version)
         {
-            return ["Someone else changed this source while you were editing. Reload the page to see their changes."];
+            return OperationResult.Fail(ConcurrencyMessage);
         }
 
         db.RemoveRange(source.Collections);
@@ -133,30 +143,30 @@ public sealed class SourceService(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ["Someone else changed this source while you were editing. Reload the page to see their changes."];
+            return OperationResult.Fail(ConcurrencyMessage);
         }
 
-        return [];
+        return OperationResult.Ok();
     }
 
-    /// <summary>Stores the tokens of a successful reconnect. Returns an error message, or null.</summary>
-    public async Task<string?> ApplyReconnectAsync(ClaimsPrincipal user, Guid id, ConnectAttempt attempt, CancellationToken ct)
+    /// <summary>Stores the tokens of a successful reconnect.</summary>
+    public async Task<OperationResult> ApplyReconnectAsync(ClaimsPrincipal user, Guid id, ConnectAttempt attempt, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return "Only an Admin can reconnect a source.";
+            return OperationResult.Fail("Only an Admin can reconnect a source.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (source is null)
         {
-            return "This source no longer exists.";
+            return OperationResult.Fail(NotFoundMessage);
         }
 
         if (source.OrgId is not null && attempt.Identity is { } identity && !string.Equals(source.OrgId, identity.OrganizationId, StringComparison.Ordinal))
         {
-            return $"You signed in to a different org ({identity.OrganizationId}) than this source's ({source.OrgId}). Sign in to the original org, or add a new source.";
+            return OperationResult.Fail($"You signed in to a different org ({identity.OrganizationId}) than this source's ({source.OrgId}). Sign in to the original org, or add a new source.");
         }
 
         if (!string.IsNullOrWhiteSpace(attempt.Draft.ClientSecret))
@@ -167,49 +177,51 @@ public sealed class SourceService(
         ApplyToken(source, attempt, attempt.Token!, clock.GetUtcNow());
         source.Version = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
+        // Clients made from now on start from the new tokens, not the session the old ones left behind.
+        sessions.Forget(id);
         logger.LogInformation("Source {SourceId} reconnected", id);
-        return null;
+        return OperationResult.Ok();
     }
 
-    public async Task<IReadOnlyList<string>> SetEnabledAsync(ClaimsPrincipal user, Guid id, bool enabled, CancellationToken ct)
+    public async Task<OperationResult> SetEnabledAsync(ClaimsPrincipal user, Guid id, bool enabled, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return ["Only an Admin can enable or disable a source."];
+            return OperationResult.Fail("Only an Admin can enable or disable a source.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (source is null)
         {
-            return ["This source no longer exists."];
+            return OperationResult.Fail(NotFoundMessage);
         }
 
         if (enabled && source.ConnectionState != SourceConnectionState.Connected)
         {
-            return ["Reconnect this source before enabling it."];
+            return OperationResult.Fail("Reconnect this source before enabling it.");
         }
 
         source.Enabled = enabled;
         source.UpdatedAt = clock.GetUtcNow();
         source.Version = Guid.NewGuid();
         await db.SaveChangesAsync(ct);
-        return [];
+        return OperationResult.Ok();
     }
 
-    /// <summary>Deletes a source after revoking its token at Salesforce. Returns a warning when the revoke failed.</summary>
-    public async Task<(bool Deleted, string? Warning)> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+    /// <summary>Deletes a source after revoking its token at Salesforce; the value warns when the revoke failed.</summary>
+    public async Task<OperationResult<SourceDeleted>> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return (false, "Only an Admin can delete a source.");
+            return OperationResult<SourceDeleted>.Fail("Only an Admin can delete a source.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var source = await db.Sources.FirstOrDefaultAsync(s => s.Id == id, ct);
         if (source is null)
         {
-            return (false, "This source no longer exists.");
+            return OperationResult<SourceDeleted>.Fail(NotFoundMessage);
         }
 
         string? warning = null;
@@ -229,12 +241,16 @@ public sealed class SourceService(
 
         db.Sources.Remove(source);
         await db.SaveChangesAsync(ct);
+        sessions.Forget(id);
         logger.LogInformation("Source {SourceId} deleted", id);
-        return (true, warning);
+        return OperationResult<SourceDeleted>.Ok(new SourceDeleted(warning));
     }
 
-    /// <summary>A client for a saved source; refreshed tokens and API usage are written back through the connection store.</summary>
-    public async Task<ISalesforceClient?> CreateClientAsync(Guid id, CancellationToken ct)
+    /// <summary>
+    /// A client for a saved source; refreshed tokens and API usage are written back through the connection store.
+    /// Pages pass <see cref="SalesforceCallKind.Interactive"/>: a person is waiting for the answer.
+    /// </summary>
+    public async Task<ISalesforceClient?> CreateClientAsync(Guid id, CancellationToken ct, SalesforceCallKind kind = SalesforceCallKind.Background)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var s = await db.Sources.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
@@ -246,7 +262,7 @@ public sealed class SourceService(
         return clients.Create(new SalesforceConnection(
             s.Id, new Uri(s.LoginHost), new Uri(s.InstanceUrl), s.ClientId, secrets.Unprotect(s.ClientSecretProtected),
             secrets.Unprotect(s.AccessTokenProtected) ?? "", secrets.Unprotect(s.RefreshTokenProtected), s.ApiVersion,
-            s.JwtUsername, secrets.Unprotect(s.JwtPrivateKeyProtected)));
+            s.JwtUsername, secrets.Unprotect(s.JwtPrivateKeyProtected)), kind);
     }
 
     /// <summary>A draft for reconnecting: the saved settings, with secrets left blank (the saved ones are used).</summary>
@@ -267,8 +283,8 @@ public sealed class SourceService(
         };
     }
 
-    private static IReadOnlyList<string> Validate(SelectiveSyncInput selection)
-        => new SelectiveSyncInputValidator().Validate(selection).Errors.Select(e => e.ErrorMessage).Distinct().ToList();
+    private async Task<IReadOnlyList<string>> ValidateAsync(SelectiveSyncInput selection, CancellationToken ct)
+        => (await selectionValidator.ValidateAsync(selection, ct)).Errors.Select(e => e.ErrorMessage).Distinct().ToList();
 
     private void ApplyToken(Source source, ConnectAttempt attempt, SalesforceToken token, DateTimeOffset now)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Core.Sources;
@@ -10,6 +11,7 @@ public static class SourcesExtensions
     public static IServiceCollection AddSources(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddInputValidators();
         services.AddSingleton<ConnectAttemptStore>();
         services.AddScoped<SourceService>();
         services.AddScoped<SetupProgress>();

@@ -21,7 +21,8 @@ internal static class DemoOAuthEndpoints
     {
         group.MapGet("/services/oauth2/authorize", ctx => AuthorizeGetAsync(ctx, prefix));
         group.MapPost("/services/oauth2/authorize", ctx => AuthorizePostAsync(ctx, prefix));
-        // Injected faults stay on the REST API, so a test that arms one knows which call will take it.
+        // REST faults stay on the REST API, so a test that arms one knows which call will take it;
+        // the token endpoint has faults of its own.
         group.MapPost("/services/oauth2/token", ctx => TokenAsync(ctx, prefix));
         group.MapPost("/services/oauth2/revoke", RevokeAsync);
         group.MapGet("/services/oauth2/revoke", RevokeAsync);
@@ -155,6 +156,14 @@ internal static class DemoOAuthEndpoints
 
         var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
         var org = Org(ctx);
+        if (org.TakeTokenFault() is { } status)
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "text/html;charset=UTF-8";
+            await ctx.Response.WriteAsync("<html><body>Service Unavailable</body></html>", ctx.RequestAborted);
+            return;
+        }
+
         var grant = form["grant_type"].ToString();
         switch (grant)
         {
@@ -254,6 +263,15 @@ internal static class DemoOAuthEndpoints
         if (token is null || expired)
         {
             await DemoJson.WriteOAuthErrorAsync(ctx, "invalid_grant", "expired access/refresh token");
+            return;
+        }
+
+        if (org.Options.RotateRefreshTokens)
+        {
+            // A new refresh token comes back and the one just used stops working (with what it issued).
+            org.Tokens.Revoke(token.Nonce);
+            org.SaveTokenState();
+            await IssueAsync(ctx, org, prefix, token.Scope, refresh: true, parentNonce: null);
             return;
         }
 

@@ -51,6 +51,7 @@ internal static partial class DemoRestEndpoints
         var delay = org.ResponseDelay;
         if (delay > TimeSpan.Zero)
         {
+            org.CountDelayedResponse();
             // Timers may fire a little early; a slow-response fault must be at least as slow as asked.
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             TimeSpan left;

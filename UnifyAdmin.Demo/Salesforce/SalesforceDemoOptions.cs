@@ -39,6 +39,12 @@ public sealed class SalesforceDemoOptions
     /// <summary>PEM public key or certificate that verifies JWT bearer assertions; null disables that grant.</summary>
     public string? JwtPublicKeyPem { get; set; }
 
+    /// <summary>
+    /// Each refresh answers with a new refresh token and voids the one it was given, as orgs with refresh
+    /// token rotation do; off by default, like most orgs.
+    /// </summary>
+    public bool RotateRefreshTokens { get; set; }
+
     /// <summary>Callback URLs the connected app accepts; empty accepts any absolute http(s) URL, which suits a demo on any port.</summary>
     public List<string> CallbackUrls { get; set; } = [];
 }

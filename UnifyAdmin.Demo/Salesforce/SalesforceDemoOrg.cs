@@ -21,6 +21,11 @@ public sealed class SalesforceDemoOrg
     private long apiCallsUsed;
     private int faultStatus;
     private int faultsRemaining;
+    private int tokenFaultStatus;
+    private int tokenFaultsRemaining;
+    private long tokenRequests;
+    private int faultsServed;
+    private int responsesDelayed;
     private int delayMs;
 
     public SalesforceDemoOrg(IOptions<SalesforceDemoOptions> options, TimeProvider time)
@@ -220,6 +225,52 @@ public sealed class SalesforceDemoOrg
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> answers of the token endpoint fail with <paramref name="statusCode"/>
+    /// (500 to 504), so a test can prove that token requests are never sent twice.
+    /// </summary>
+    public void InjectTokenFaults(int statusCode, int count)
+    {
+        if (statusCode is < 500 or > 504)
+        {
+            throw new DemoOrgException(400, "INVALID_FAULT", "statusCode must be between 500 and 504");
+        }
+
+        lock (gate)
+        {
+            tokenFaultStatus = statusCode;
+            tokenFaultsRemaining = Math.Max(0, count);
+        }
+    }
+
+    /// <summary>Requests the token endpoint received, faulted ones included.</summary>
+    public long TokenRequests => Interlocked.Read(ref tokenRequests);
+
+    /// <summary>Turns refresh token rotation on or off (see <see cref="SalesforceDemoOptions.RotateRefreshTokens"/>).</summary>
+    public void SetRefreshTokenRotation(bool rotate)
+    {
+        lock (gate)
+        {
+            Options.RotateRefreshTokens = rotate;
+        }
+    }
+
+    /// <summary>Counts a token request and takes one pending token fault, if any.</summary>
+    internal int? TakeTokenFault()
+    {
+        Interlocked.Increment(ref tokenRequests);
+        lock (gate)
+        {
+            if (tokenFaultsRemaining <= 0)
+            {
+                return null;
+            }
+
+            tokenFaultsRemaining--;
+            return tokenFaultStatus;
+        }
+    }
+
     /// <summary>Every API response waits this long before it is written, until cleared.</summary>
     public void SetResponseDelay(TimeSpan delay) => Volatile.Write(ref delayMs, (int)Math.Max(0, delay.TotalMilliseconds));
 
@@ -228,6 +279,7 @@ public sealed class SalesforceDemoOrg
         lock (gate)
         {
             faultsRemaining = 0;
+            tokenFaultsRemaining = 0;
             delayMs = 0;
         }
     }
@@ -241,6 +293,8 @@ public sealed class SalesforceDemoOrg
             schemaChanges.Clear();
             ApiEnabled = true;
             faultsRemaining = 0;
+            faultsServed = 0;
+            tokenFaultsRemaining = 0;
             delayMs = 0;
             Interlocked.Exchange(ref apiCallsUsed, 0);
             Cursors.Clear();
@@ -249,6 +303,11 @@ public sealed class SalesforceDemoOrg
     }
 
     internal TimeSpan ResponseDelay => TimeSpan.FromMilliseconds(Volatile.Read(ref delayMs));
+
+    /// <summary>API requests held back by the response delay so far: lets a test wait until its call is in flight.</summary>
+    public int ResponsesDelayed => Volatile.Read(ref responsesDelayed);
+
+    internal void CountDelayedResponse() => Interlocked.Increment(ref responsesDelayed);
 
     /// <summary>Takes one pending fault, if any.</summary>
     internal int? TakeFault()
@@ -261,7 +320,20 @@ public sealed class SalesforceDemoOrg
             }
 
             faultsRemaining--;
+            faultsServed++;
             return faultStatus;
+        }
+    }
+
+    /// <summary>Injected REST faults answered so far: proof for a test that the fault it armed fired.</summary>
+    public int FaultsServed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return faultsServed;
+            }
         }
     }
 

@@ -11,6 +11,12 @@ public sealed class SegmentDemoControl(SegmentDemoWorkspace workspace)
 
     public void InjectFaults(SegmentDemoFault fault) => workspace.InjectFaults(fault);
 
+    /// <summary>Requests received by "tracking" or "profiles" since the last reset.</summary>
+    public int Requests(string target = "tracking") => workspace.Requests(target);
+
+    /// <summary>Injected faults that "tracking" or "profiles" answered since the last reset.</summary>
+    public int FaultsServed(string target = "tracking") => workspace.FaultsServed(target);
+
     public void Reset() => workspace.Reset();
 
     public IReadOnlyList<SegmentDemoSpaceSummary> Spaces() => workspace.Summaries();

@@ -59,9 +59,9 @@ public static class SegmentDemoExtensions
             control.MapGet("/spaces", (SegmentDemoControl demo) => Results.Ok(new { data = demo.Spaces() }));
             control.MapPost("/faults", (SegmentDemoControl demo, SegmentDemoFault fault) =>
             {
-                if (fault.Kind is not ("429" or "500" or "400" or "delay") || fault.Target is not ("tracking" or "profiles") || fault.Count < 1)
+                if (fault.Kind is not ("429" or "500" or "400" or "408" or "413" or "html" or "delay") || fault.Target is not ("tracking" or "profiles") || fault.Count < 1)
                 {
-                    return Results.BadRequest(new { message = "kind must be 429, 500, 400 or delay; target tracking or profiles; count at least 1." });
+                    return Results.BadRequest(new { message = "kind must be 429, 500, 400, 408, 413, html or delay; target tracking or profiles; count at least 1." });
                 }
 
                 demo.InjectFaults(fault);

@@ -29,6 +29,21 @@ internal static class SegmentDemoFaults
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Injected bad request.\",\"code\":\"invalid_request\"}"u8.ToArray());
                 return true;
+            case "408":
+                context.Response.StatusCode = StatusCodes.Status408RequestTimeout;
+                await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Request timeout.\",\"code\":\"timeout\"}"u8.ToArray());
+                return true;
+            case "413":
+                // What a proxy in front of the API answers for a body it will not take, whatever the API's own limit.
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await SegmentDemoTrackingApi.WriteJsonAsync(context, "{\"success\":false,\"message\":\"Payload too large.\",\"code\":\"too_large\"}"u8.ToArray());
+                return true;
+            case "html":
+                // A captive portal or a wrong URL: 200 with a body that is not JSON.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = "text/html; charset=utf-8";
+                await context.Response.WriteAsync("<html><body>Sign in to the network</body></html>", context.RequestAborted);
+                return true;
             case "delay":
                 await Task.Delay(TimeSpan.FromMilliseconds(fault.DelayMs), workspace.Time, context.RequestAborted);
                 return false;

@@ -14,8 +14,9 @@ public sealed record SegmentDemoMessage(
     string Json);
 
 /// <summary>
-/// Responses to inject: <c>Kind</c> is <c>"429"</c> (with <c>RetryAfterSeconds</c>), <c>"500"</c>
-/// or <c>"delay"</c> (<c>DelayMs</c>, then the request is served normally); <c>Target</c> is
+/// Responses to inject: <c>Kind</c> is <c>"429"</c> (with <c>RetryAfterSeconds</c>), <c>"500"</c>, <c>"400"</c>,
+/// <c>"408"</c>, <c>"413"</c>, <c>"html"</c> (200 with a body that is not JSON) or <c>"delay"</c>
+/// (<c>DelayMs</c>, then the request is served normally); <c>Target</c> is
 /// <c>"tracking"</c> or <c>"profiles"</c>.
 /// </summary>
 public sealed record SegmentDemoFault(string Kind, int Count = 1, int RetryAfterSeconds = 1, int DelayMs = 0, string Target = "tracking");

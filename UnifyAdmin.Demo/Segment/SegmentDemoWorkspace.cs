@@ -15,6 +15,8 @@ public sealed class SegmentDemoWorkspace
     private readonly Dictionary<string, DemoSpace> byWriteKey = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DemoSpace> byToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<SegmentDemoFault>> faults = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> requests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> faultsServed = new(StringComparer.Ordinal);
     private readonly ReceivedEntry?[] log;
     private readonly object logGate = new();
     private long logSequence;
@@ -113,10 +115,28 @@ public sealed class SegmentDemoWorkspace
         }
 
         faults.Clear();
+        requests.Clear();
+        faultsServed.Clear();
     }
 
+    /// <summary>Counts a request to <paramref name="target"/> and takes one of its pending faults, if any.</summary>
     internal SegmentDemoFault? TakeFault(string target)
-        => faults.TryGetValue(target, out var queue) && queue.TryDequeue(out var fault) ? fault : null;
+    {
+        requests.AddOrUpdate(target, 1, (_, n) => n + 1);
+        if (faults.TryGetValue(target, out var queue) && queue.TryDequeue(out var fault))
+        {
+            faultsServed.AddOrUpdate(target, 1, (_, n) => n + 1);
+            return fault;
+        }
+
+        return null;
+    }
+
+    /// <summary>Requests received by "tracking" or "profiles" since the last reset, faulted ones included.</summary>
+    public int Requests(string target) => requests.GetValueOrDefault(target);
+
+    /// <summary>Injected faults answered by "tracking" or "profiles" since the last reset: proof that an armed fault fired.</summary>
+    public int FaultsServed(string target) => faultsServed.GetValueOrDefault(target);
 
     /// <summary>Writes every space's profiles to <paramref name="path"/> atomically (temp file, then move).</summary>
     public void Save(string path)

@@ -1,3 +1,4 @@
+using UnifyAdmin.Core.Common;
 using Bunit;
 using MudBlazor;
 using Bunit.TestDoubles;
@@ -15,15 +16,19 @@ public abstract class MudComponentTest : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        Services.AddInputValidators();
         Auth = AddAuthorization();
         AddServices(Services);
-        Render<MudPopoverProvider>();
+        Popovers = Render<MudPopoverProvider>();
     }
 
     /// <summary>Services a test's components need; added before anything renders (field initializers have run).</summary>
     protected virtual void AddServices(IServiceCollection services)
     {
     }
+
+    /// <summary>Where open menus and select lists render.</summary>
+    protected IRenderedComponent<MudPopoverProvider> Popovers { get; }
 
     /// <summary>Who the test's user is: anonymous until a test says otherwise.</summary>
     protected BunitAuthorizationContext Auth { get; }

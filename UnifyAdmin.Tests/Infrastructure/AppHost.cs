@@ -57,6 +57,12 @@ public class AppHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Segment:ControlApiEnabled", "true");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Fast retries: a test of an unreachable host learns the outcome in well under a second.
+        builder.UseSetting("Salesforce:RetryCount", "1");
+        builder.UseSetting("Salesforce:RetryBaseDelay", "00:00:00.010");
+        builder.UseSetting("Segment:MaxAttempts", "2");
+        builder.UseSetting("Segment:InitialBackoff", "00:00:00.010");
+        builder.UseSetting("Segment:MaxBackoff", "00:00:00.020");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug));
         foreach (var (key, value) in Settings)
         {

@@ -71,4 +71,44 @@ public sealed class MigrationTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public async Task A_source_saved_with_the_old_demo_login_kind_reads_as_app_hosted_after_migrating()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(Path.GetTempPath(), $"unifyadmin-migrate-{Guid.NewGuid():N}.db");
+        var id = Guid.NewGuid();
+        try
+        {
+            await using (var db = Sqlite($"Data Source={path}"))
+            {
+                var migrator = db.GetService<IMigrator>();
+                var before = db.Database.GetMigrations().Single(m => m.EndsWith("_SourcesAndDestinations", StringComparison.Ordinal));
+                await migrator.MigrateAsync(before, ct);
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "Sources" ("Id", "Name", "LoginKind", "LoginHost", "AuthFlow", "ClientId", "ConnectionState", "Enabled", "SyncIntervalMinutes", "CreatedAt", "UpdatedAt", "Version") VALUES ({id}, 'Old demo', 'Demo', 'http://localhost/x', 'WebServer', 'demo-client-id', 'Connected', 0, 60, 0, 0, {Guid.NewGuid()})""",
+                    ct);
+
+                await db.Database.MigrateAsync(ct);
+
+                var source = await db.Sources.AsNoTracking().SingleAsync(s => s.Id == id, ct);
+                Assert.Equal(UnifyAdmin.Core.Sources.SalesforceLoginKind.AppHosted, source.LoginKind);
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_SqlServer_script_renames_the_old_demo_login_kind()
+    {
+        using var db = SqlServer();
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+
+        Assert.Contains("UPDATE [Sources] SET [LoginKind] = 'AppHosted' WHERE [LoginKind] = 'Demo';", script);
+    }
 }

@@ -1,4 +1,5 @@
 using Bunit;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Features.Destinations;
 
@@ -17,7 +18,7 @@ public sealed class DestinationFormTests : MudComponentTest
             .Add(f => f.OnSave, i =>
             {
                 saved.Add(i);
-                return Task.FromResult(DestinationResult.Ok(Guid.NewGuid()));
+                return Task.FromResult(OperationResult<Guid>.Ok(Guid.NewGuid()));
             }));
 
     private static void Type(IRenderedComponent<DestinationForm> form, string id, string value) => form.Find("#" + id).Input(value);

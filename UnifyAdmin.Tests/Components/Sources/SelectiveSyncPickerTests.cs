@@ -24,10 +24,21 @@ public sealed class SelectiveSyncPickerTests : MudComponentTest
 
     private readonly SelectiveSyncModel model = new();
     private int counted;
+    private int described;
+
+    public SelectiveSyncPickerTests()
+    {
+        // As once the circuit is up; the prerendering test sets its own.
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+    }
 
     private IRenderedComponent<SelectiveSyncPicker> RenderPicker() => Render<SelectiveSyncPicker>(p => p
         .Add(x => x.Model, model)
-        .Add(x => x.LoadCollections, _ => Task.FromResult(Collections))
+        .Add(x => x.LoadCollections, _ =>
+        {
+            described++;
+            return Task.FromResult(Collections);
+        })
         .Add(x => x.LoadColumns, (name, _) => Task.FromResult(name == "Contact" ? ContactColumns : (IReadOnlyList<ColumnInfo>)[]))
         .Add(x => x.CountRecords, (_, _) =>
         {
@@ -40,6 +51,21 @@ public sealed class SelectiveSyncPickerTests : MudComponentTest
 
     private static AngleSharp.Dom.IElement CheckBox(IRenderedComponent<SelectiveSyncPicker> picker, string column)
         => picker.Find($"input[aria-label={column}], [data-testid=column-{column}] input");
+
+    [Fact]
+    public void The_org_is_described_once_the_circuit_is_up_and_not_while_prerendering()
+    {
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));
+        var prerendered = RenderPicker();
+        Assert.Equal(0, described);
+        Assert.DoesNotContain("Subscription", prerendered.Markup);
+
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        var live = RenderPicker();
+
+        live.WaitForAssertion(() => Assert.Contains("Subscription", live.Markup));
+        Assert.Equal(1, described);
+    }
 
     [Fact]
     public void Search_narrows_the_collections_by_label_or_api_name()

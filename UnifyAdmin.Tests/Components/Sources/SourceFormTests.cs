@@ -56,4 +56,22 @@ public sealed class SourceFormTests : MudComponentTest
         form.WaitForAssertion(() => Assert.NotNull(submitted));
         Assert.Equal("Prod", submitted!.Name);
     }
+
+    [Fact]
+    public void Choosing_the_demo_org_fills_its_client_id_and_connects_without_a_secret_in_the_page()
+    {
+        var input = new SourceConnectionInput { Name = "Demo", ClientSecret = "typed-before" };
+        var form = RenderForm(input, new SourceForm.DemoCredentials("demo-client-id"));
+
+        form.Find("[data-testid=login-kind] .mud-input-control-input-container, [data-testid=login-kind]").MouseDown();
+        Popovers.WaitForAssertion(() => Assert.Contains("Demo org (served by this app)", Popovers.Markup));
+        Popovers.FindAll(".mud-list-item").First(e => e.TextContent.Contains("Demo org (served by this app)")).Click();
+        form.WaitForAssertion(() => Assert.Equal(SalesforceLoginKind.AppHosted, input.LoginKind));
+        form.Find("[data-testid=connect]").Click();
+
+        form.WaitForAssertion(() => Assert.NotNull(submitted));
+        Assert.Equal("demo-client-id", submitted!.ClientId);
+        Assert.Equal("", submitted.ClientSecret);
+        Assert.Contains("the server supplies the demo org's secret", form.Markup);
+    }
 }

@@ -45,7 +45,7 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     {
         var result = await WithAsync(s => s.CreateAsync(Admin, input, Cancel));
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        return result.Id!.Value;
+        return result.Value;
     }
 
     private async Task<Destination> LoadEntityAsync(Guid id)

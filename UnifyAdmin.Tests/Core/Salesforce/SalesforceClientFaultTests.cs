@@ -150,6 +150,7 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultDe
         var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
 
         Assert.Equal(demo.ContactCount, count);
+        Assert.Equal(2, demo.Org.FaultsServed);
     }
 
     [Fact]
@@ -167,6 +168,7 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultDe
         }
 
         Assert.Equal(demo.ContactCount, rows);
+        Assert.Equal(1, demo.Org.FaultsServed);
     }
 
     [Fact]
@@ -179,7 +181,110 @@ public sealed class SalesforceClientFaultTests : IClassFixture<SalesforceFaultDe
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal("SERVER_UNAVAILABLE", error.ErrorCode);
+        // The first attempt and the three retries the fixture configures, then no more.
+        Assert.Equal(4, demo.Org.FaultsServed);
         demo.Org.ClearFaults();
+    }
+
+    [Fact]
+    public async Task Saves_a_rotated_refresh_token_and_renews_with_it_after_the_old_one_stopped_working()
+    {
+        demo.Org.SetRefreshTokenRotation(true);
+        try
+        {
+            var connection = await demo.ConnectAsync(Ct);
+            var client = demo.Factory.Create(connection);
+            demo.Org.ExpireAccessTokens();
+
+            await client.GetLimitsAsync(Ct);
+
+            var rotated = demo.Store.Get(connection.SourceId).RefreshToken;
+            Assert.NotNull(rotated);
+            Assert.NotEqual(connection.RefreshToken, rotated);
+            var old = await Assert.ThrowsAsync<SalesforceOAuthException>(() => demo.OAuth.RefreshAsync(
+                demo.LoginHost, SalesforceDemoFixture.ClientId, SalesforceDemoFixture.ClientSecret, connection.RefreshToken!, Ct));
+            Assert.True(old.IsInvalidGrant);
+
+            // The client renews again with the token it saved, not the one it was created with.
+            demo.Org.ExpireAccessTokens();
+            await client.GetLimitsAsync(Ct);
+            Assert.Equal(2, demo.Store.Get(connection.SourceId).TokenSaves);
+            Assert.Null(demo.Store.Get(connection.SourceId).NeedsReconnectReason);
+        }
+        finally
+        {
+            demo.Org.SetRefreshTokenRotation(false);
+        }
+    }
+
+    [Fact]
+    public async Task Two_clients_of_one_source_renew_its_session_once_between_them()
+    {
+        demo.Org.SetRefreshTokenRotation(true);
+        try
+        {
+            var connection = await demo.ConnectAsync(Ct);
+            var first = demo.Factory.Create(connection);
+            var second = demo.Factory.Create(connection);
+            demo.Org.ExpireAccessTokens();
+            var before = demo.Org.TokenRequests;
+
+            // With rotation, a second refresh with the same refresh token would be refused.
+            await Task.WhenAll(first.GetLimitsAsync(Ct), second.GetLimitsAsync(Ct), first.DescribeGlobalAsync(Ct), second.DescribeGlobalAsync(Ct));
+
+            Assert.Equal(1, demo.Org.TokenRequests - before);
+            Assert.Equal(1, demo.Store.Get(connection.SourceId).TokenSaves);
+            Assert.Null(demo.Store.Get(connection.SourceId).NeedsReconnectReason);
+        }
+        finally
+        {
+            demo.Org.SetRefreshTokenRotation(false);
+        }
+    }
+
+    [Fact]
+    public async Task Never_sends_a_token_request_twice_even_when_the_token_endpoint_fails()
+    {
+        var client = await demo.ConnectClientAsync(Ct);
+        demo.Org.ExpireAccessTokens();
+        demo.Org.InjectTokenFaults(503, 5);
+        var before = demo.Org.TokenRequests;
+
+        var error = await Assert.ThrowsAsync<SalesforceHostException>(() => client.GetLimitsAsync(Ct));
+
+        Assert.Contains("HTTP 503", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, demo.Org.TokenRequests - before);
+        demo.Org.ClearFaults();
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_save_api_usage_does_not_fail_the_read()
+    {
+        var connection = await demo.ConnectAsync(Ct);
+        var store = new FailingUsageStore();
+        await using var services = SalesforceDemoFixture.CreateClientServices(configure: s => s.AddSingleton<ISalesforceConnectionStore>(store));
+        var client = services.GetRequiredService<ISalesforceClientFactory>().Create(connection);
+
+        var count = await client.CountAsync("SELECT COUNT() FROM Contact", ct: Ct);
+
+        Assert.Equal(demo.ContactCount, count);
+        Assert.Equal(1, store.UsageAttempts);
+        Assert.NotNull(services.GetRequiredService<ApiUsageMeter>().Get(connection.SourceId));
+    }
+
+    private sealed class FailingUsageStore : ISalesforceConnectionStore
+    {
+        public int UsageAttempts;
+
+        public Task SaveTokensAsync(Guid sourceId, string accessToken, string? rotatedRefreshToken, Uri instanceUrl, CancellationToken ct) => Task.CompletedTask;
+
+        public Task MarkNeedsReconnectAsync(Guid sourceId, string reason, CancellationToken ct) => Task.CompletedTask;
+
+        public Task RecordApiUsageAsync(Guid sourceId, ApiUsage usage, CancellationToken ct)
+        {
+            Interlocked.Increment(ref UsageAttempts);
+            throw new InvalidOperationException("The database is gone.");
+        }
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
 
         Assert.Contains(global.Sobjects, o => o.Name == "Contact" && o.IsSyncCandidate && o.KeyPrefix == "003");
         Assert.Contains(global.Sobjects, o => o.Name == "ContactHistory" && o.Queryable && !o.IsSyncCandidate);
-        Assert.True(global.MaxBatchSize > 0);
+        Assert.Equal(200, global.MaxBatchSize);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
         {
             Assert.Equal("Contact", row.Type);
             Assert.Equal(10, row.Count);
-            Assert.IsType<DateTimeOffset>(row["SystemModstamp"]);
+            Assert.NotNull(row.GetDateTime("SystemModstamp"));
             Assert.True(ids.Add(row.Id!));
         }
 
@@ -114,9 +114,9 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
         }
 
         Assert.Equal(300, rows.Count);
-        Assert.All(rows, r => Assert.IsType<DateTimeOffset>(r["CreatedDate"]));
+        Assert.All(rows, r => Assert.NotNull(r.GetDateTime("CreatedDate")));
         Assert.All(rows, r => Assert.IsType<bool>(r["HasOptedOutOfEmail"]));
-        Assert.Contains(rows, r => r["Birthdate"] is DateOnly);
+        Assert.Contains(rows, r => r.GetDate("Birthdate") is not null);
         Assert.Contains(rows, r => r["Birthdate"] is null || r["Title"] is null);
         Assert.Contains(rows, r => r["Lifetime_Value__c"] is decimal or long);
         var withAccount = rows.First(r => r["Account"] is SalesforceRecord);
@@ -151,7 +151,7 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
 
         await foreach (var row in client.QueryAsync(query, ct: Ct))
         {
-            var current = ((DateTimeOffset)row["SystemModstamp"]!, row.Id!);
+            var current = (row.GetDateTime("SystemModstamp")!.Value, row.Id!);
             Assert.True(current.Item1 >= DateTimeOffset.UtcNow.AddDays(-3).AddMinutes(-10));
             Assert.True(current.Item1 > previous.Stamp || (current.Item1 == previous.Stamp && string.CompareOrdinal(current.Item2, previous.Id) > 0));
             previous = current;
@@ -170,7 +170,7 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
     }
 
     [Fact]
-    public async Task Records_the_limit_header_of_every_response_for_the_source()
+    public async Task Records_the_limit_header_of_every_response_and_saves_it_at_most_every_few_seconds()
     {
         var client = await demo.ConnectClientAsync(Ct);
 
@@ -183,7 +183,14 @@ public sealed class SalesforceClientTests(SalesforceDemoFixture demo) : IClassFi
         Assert.Equal(stored, demo.Meter.Get(client.SourceId));
 
         await client.DescribeAsync("Account", Ct);
-        Assert.True(demo.Store.Get(client.SourceId).ApiUsage!.Used > stored.Used);
+        await client.DescribeAsync("Contact", Ct);
+        Assert.True(demo.Meter.Get(client.SourceId)!.Used > stored.Used);
+        Assert.Equal(1, demo.Store.Get(client.SourceId).UsageSaves);
+
+        demo.Clock.Advance(TimeSpan.FromSeconds(6));
+        await client.DescribeAsync("Account", Ct);
+        Assert.Equal(2, demo.Store.Get(client.SourceId).UsageSaves);
+        Assert.Equal(demo.Meter.Get(client.SourceId), demo.Store.Get(client.SourceId).ApiUsage);
     }
 
     [Theory]

@@ -64,7 +64,8 @@ public partial class SalesforceDemoFixture : IAsyncLifetime
     }
 
     /// <summary>Client services with fast retries; <paramref name="settings"/> override the <c>Salesforce</c> section.</summary>
-    public static ServiceProvider CreateClientServices(Dictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    public static ServiceProvider CreateClientServices(
+        Dictionary<string, string?>? settings = null, TimeProvider? clock = null, Action<IServiceCollection>? configure = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -82,6 +83,7 @@ public partial class SalesforceDemoFixture : IAsyncLifetime
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.ClearProviders());
         services.AddSingleton(clock ?? TimeProvider.System);
+        configure?.Invoke(services);
         services.AddSalesforceClient(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

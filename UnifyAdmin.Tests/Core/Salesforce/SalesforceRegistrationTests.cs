@@ -35,7 +35,5 @@ public sealed class SalesforceRegistrationTests
         var options = provider.GetRequiredService<IOptions<SalesforceOptions>>().Value;
 
         Assert.Equal(("65.0", TimeSpan.FromMilliseconds(50), 500), (options.ApiVersion, options.RetryBaseDelay, options.QueryBatchSize));
-        Assert.NotNull(provider.GetRequiredService<ISalesforceClientFactory>());
-        Assert.NotNull(provider.GetRequiredService<SalesforceOAuthClient>());
     }
 }

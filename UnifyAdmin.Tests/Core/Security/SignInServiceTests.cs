@@ -6,7 +6,7 @@ namespace UnifyAdmin.Tests.Core.Security;
 
 public sealed class SignInServiceTests(AppHost host) : IClassFixture<AppHost>
 {
-    private async Task<UserActionResult> SignInAsync(string email, string password)
+    private async Task<UnifyAdmin.Core.Common.OperationResult> SignInAsync(string email, string password)
     {
         await using var scope = host.Services.CreateAsyncScope();
         // Signing in writes a cookie to the current request: give the service one, as a real request would.

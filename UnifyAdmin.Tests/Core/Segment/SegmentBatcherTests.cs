@@ -156,6 +156,27 @@ public sealed class SegmentBatcherTests
         Assert.Equal("say \"hi\"\n", parsed.GetProperty("quote").GetString());
         Assert.Equal("Zoë 😀", parsed.GetProperty("unicode").GetString());
         Assert.Equal("2024-03-05", parsed.GetProperty("when").GetString());
-        Assert.True(Encoding.UTF8.GetByteCount(document.RootElement.GetRawText()) > 0);
+        Assert.Equal(batch.ByteCount, Encoding.UTF8.GetByteCount(document.RootElement.GetRawText()));
+    }
+
+    [Fact]
+    public void Splitting_a_batch_keeps_every_message_once_in_order()
+    {
+        var messages = Enumerable.Range(0, 5).Select(i => TestMessages.Identify($"u{i}", recordKey: $"r{i}")).ToArray();
+        var (batches, _) = SegmentBatcher.Pack(messages, Library);
+        using var whole = Assert.Single(batches);
+
+        var (first, second) = whole.Split();
+        using (first)
+        using (second)
+        {
+            using var a = Body(first);
+            using var b = Body(second);
+            var users = a.RootElement.GetProperty("batch").EnumerateArray().Concat(b.RootElement.GetProperty("batch").EnumerateArray())
+                .Select(m => m.GetProperty("userId").GetString());
+            Assert.Equal(["u0", "u1", "u2", "u3", "u4"], users);
+            Assert.Equal(["r0", "r1"], first.Entries.Select(e => e.RecordKey));
+            Assert.Equal(["r2", "r3", "r4"], second.Entries.Select(e => e.RecordKey));
+        }
     }
 }

@@ -37,7 +37,8 @@ public class SegmentDemoFixture : IAsyncLifetime
         clients = CreateClients();
     }
 
-    public static ServiceProvider CreateClients(Dictionary<string, string?>? extra = null)
+    /// <summary>Clients with short back-offs; pass a fake <paramref name="clock"/> to move their waits and timeouts by hand.</summary>
+    public static ServiceProvider CreateClients(Dictionary<string, string?>? extra = null, TimeProvider? clock = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -54,6 +55,11 @@ public class SegmentDemoFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
         services.AddSegmentClients(configuration);
         return services.BuildServiceProvider();
     }

@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using UnifyAdmin.Tests.Infrastructure;
 using UnifyAdmin.Demo.Segment;
 using UnifyAdmin.Core.Segment;
 
@@ -86,13 +87,51 @@ public sealed class SegmentProfileClientTests(SegmentDemoFixture demo) : IClassF
     public async Task Waits_for_retry_after_when_the_profile_api_is_rate_limited()
     {
         var userId = await CreateProfileAsync(new() { ["name"] = "Linus" });
-        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 1, Target: "profiles"));
-        var clock = Stopwatch.StartNew();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Request timeouts far beyond the wait: only Retry-After may use the time the test moves on.
+        await using var clients = SegmentDemoFixture.CreateClients(new() { ["Segment:RequestTimeout"] = "00:30:00" }, clock);
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 30, Target: "profiles"));
+        var faults = demo.Control.FaultsServed("profiles");
 
-        var traits = await demo.Profiles.GetAllTraitsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
+        var read = clients.GetRequiredService<SegmentProfileClient>().GetAllTraitsAsync(demo.Space, SegmentProfileId.UserId(userId), Token);
+        var waited = await clock.AdvanceUntilDoneAsync(read, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(2));
 
-        Assert.Equal("Linus", traits!["name"].GetString());
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal("Linus", (await read)!["name"].GetString());
+        Assert.True(waited >= TimeSpan.FromSeconds(30), $"sent again after {waited} of the 30 s Segment asked for");
+        Assert.Equal(1, demo.Control.FaultsServed("profiles") - faults);
+    }
+
+    [Fact]
+    public async Task Test_connection_reports_a_profile_api_that_does_not_answer_in_time()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var clients = SegmentDemoFixture.CreateClients(clock: clock);
+        var endpoints = SegmentEndpoints.For(SegmentRegion.Us, demo.TrackingBase, demo.ProfilesBase);
+        demo.Control.InjectFaults(new SegmentDemoFault("delay", Count: 1, DelayMs: 600_000, Target: "profiles"));
+        var faults = demo.Control.FaultsServed("profiles");
+
+        var test = clients.GetRequiredService<SegmentProfileClient>().TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "demo-access-token", Token);
+        await clock.AdvanceUntilDoneAsync(test, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+
+        var result = await test;
+        Assert.False(result.Success);
+        Assert.True(result.TrackingReachable);
+        Assert.Contains("did not answer", result.Message);
+        Assert.Equal(1, demo.Control.FaultsServed("profiles") - faults);
+    }
+
+    [Fact]
+    public async Task Test_connection_reports_a_profile_api_url_that_answers_something_other_than_json()
+    {
+        var endpoints = SegmentEndpoints.For(SegmentRegion.Us, demo.TrackingBase, demo.ProfilesBase);
+        demo.Control.InjectFaults(new SegmentDemoFault("html", Count: 1, Target: "profiles"));
+        var faults = demo.Control.FaultsServed("profiles");
+
+        var result = await demo.Profiles.TestConnectionAsync(endpoints, "demo-write-key", "spa_demo", "demo-access-token", Token);
+
+        Assert.False(result.Success);
+        Assert.Contains("not JSON", result.Message);
+        Assert.Equal(1, demo.Control.FaultsServed("profiles") - faults);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using UnifyAdmin.Tests.Infrastructure;
 using UnifyAdmin.Demo.Segment;
 using UnifyAdmin.Core.Segment;
 
@@ -48,27 +49,67 @@ public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClass
     [Fact]
     public async Task Waits_for_retry_after_when_rate_limited_then_delivers()
     {
-        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 1));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Request timeouts far beyond the wait: only Retry-After may use the time the test moves on.
+        await using var clients = SegmentDemoFixture.CreateClients(new() { ["Segment:RequestTimeout"] = "00:30:00" }, clock);
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 60));
         var message = TestMessages.Identify(TestMessages.Unique("user"));
-        var clock = Stopwatch.StartNew();
+        var (requests, faults) = (demo.Control.Requests(), demo.Control.FaultsServed());
 
-        var result = await SendAsync(message);
+        var send = clients.GetRequiredService<SegmentTrackingClient>().SendAsync(demo.TrackingBase, WriteKey, [message], Token);
+        var waited = await clock.AdvanceUntilDoneAsync(send, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5));
 
-        Assert.Equal([message.MessageId], result.Accepted);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"waited only {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal([message.MessageId], (await send).Accepted);
+        Assert.True(waited >= TimeSpan.FromSeconds(60), $"sent again after {waited} of the 60 s Segment asked for");
+        Assert.Equal((2, 1), (demo.Control.Requests() - requests, demo.Control.FaultsServed() - faults));
         Assert.True(Received(message.MessageId));
     }
 
-    [Fact]
-    public async Task Retries_server_errors_and_then_succeeds()
+    [Theory]
+    [InlineData("500")]
+    [InlineData("408")]
+    public async Task Retries_server_errors_and_request_timeouts_and_then_succeeds(string kind)
     {
-        demo.Control.InjectFaults(new SegmentDemoFault("500", Count: SegmentDemoFixture.MaxAttempts - 1));
+        demo.Control.InjectFaults(new SegmentDemoFault(kind, Count: SegmentDemoFixture.MaxAttempts - 1));
         var message = TestMessages.Identify(TestMessages.Unique("user"));
+        var (requests, faults) = (demo.Control.Requests(), demo.Control.FaultsServed());
 
         var result = await SendAsync(message);
 
         Assert.Equal([message.MessageId], result.Accepted);
         Assert.Empty(result.Failed);
+        Assert.Equal(SegmentDemoFixture.MaxAttempts, demo.Control.Requests() - requests);
+        Assert.Equal(SegmentDemoFixture.MaxAttempts - 1, demo.Control.FaultsServed() - faults);
+    }
+
+    [Fact]
+    public async Task A_batch_refused_as_too_large_is_sent_again_in_two_halves()
+    {
+        demo.Control.InjectFaults(new SegmentDemoFault("413", Count: 1));
+        var messages = Enumerable.Range(0, 10).Select(i => TestMessages.Identify(TestMessages.Unique("user"), recordKey: $"r{i}")).ToArray();
+        var (requests, faults) = (demo.Control.Requests(), demo.Control.FaultsServed());
+
+        var result = await SendAsync(messages);
+
+        Assert.Equal(messages.Select(m => m.MessageId).Order(), result.Accepted.Order());
+        Assert.Empty(result.Failed);
+        Assert.Equal((3, 1), (demo.Control.Requests() - requests, demo.Control.FaultsServed() - faults));
+        Assert.All(messages, m => Assert.True(Received(m.MessageId)));
+    }
+
+    [Fact]
+    public async Task A_single_message_refused_as_too_large_fails_with_what_to_do()
+    {
+        demo.Control.InjectFaults(new SegmentDemoFault("413", Count: 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"), recordKey: "003-big");
+        var faults = demo.Control.FaultsServed();
+
+        var result = await SendAsync(message);
+
+        var failure = Assert.Single(result.Failed);
+        Assert.Equal("003-big", failure.RecordKey);
+        Assert.Contains("too large (413)", failure.Reason);
+        Assert.Equal(1, demo.Control.FaultsServed() - faults);
     }
 
     [Fact]
@@ -76,9 +117,11 @@ public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClass
     {
         demo.Control.InjectFaults(new SegmentDemoFault("500", Count: SegmentDemoFixture.MaxAttempts));
         var messages = Enumerable.Range(0, 5).Select(i => TestMessages.Identify(TestMessages.Unique("user"), recordKey: $"r{i}")).ToArray();
+        var faults = demo.Control.FaultsServed();
 
         var result = await SendAsync(messages);
 
+        Assert.Equal(SegmentDemoFixture.MaxAttempts, demo.Control.FaultsServed() - faults);
         Assert.Empty(result.Accepted);
         Assert.Equal(5, result.Failed.Count);
         Assert.All(result.Failed, f => Assert.Contains($"Gave up after {SegmentDemoFixture.MaxAttempts} attempts", f.Reason));
@@ -90,9 +133,11 @@ public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClass
     {
         demo.Control.InjectFaults(new SegmentDemoFault("400", Count: 1));
         var message = TestMessages.Identify(TestMessages.Unique("user"), recordKey: "003-bad");
+        var requests = demo.Control.Requests();
 
         var result = await SendAsync(message);
 
+        Assert.Equal(1, demo.Control.Requests() - requests);
         var failure = Assert.Single(result.Failed);
         Assert.Equal("003-bad", failure.RecordKey);
         Assert.Contains("Injected bad request.", failure.Reason);
@@ -151,5 +196,26 @@ public sealed class SegmentTrackingClientTests(SegmentDemoFixture demo) : IClass
 
         Assert.Equal(6_000, result.Accepted.Count);
         Assert.Empty(result.Failed);
+    }
+
+    [Fact]
+    public async Task Counts_attempts_retries_429s_and_bytes_on_its_meter()
+    {
+        await using var clients = SegmentDemoFixture.CreateClients(new() { ["Segment:RequestTimeout"] = "00:00:30" });
+        using var counters = new UnifyAdmin.Tests.Core.Salesforce.MeterCounters(
+            clients.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), SegmentMetrics.MeterName);
+        demo.Control.InjectFaults(new SegmentDemoFault("429", Count: 1, RetryAfterSeconds: 0));
+        demo.Control.InjectFaults(new SegmentDemoFault("500", Count: 1));
+        var message = TestMessages.Identify(TestMessages.Unique("user"));
+
+        var result = await clients.GetRequiredService<SegmentTrackingClient>().SendAsync(demo.TrackingBase, WriteKey, [message], Token);
+
+        Assert.Equal([message.MessageId], result.Accepted);
+        Assert.Equal(2, counters.Sum("unifyadmin.segment.retries"));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.rate_limited"));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.calls", ("http.response.status_code", 500)));
+        Assert.Equal(1, counters.Sum("unifyadmin.segment.calls", ("http.response.status_code", 200)));
+        var oneBody = counters.Sum("unifyadmin.segment.bytes_sent") / 3;
+        Assert.InRange(oneBody, 100, 32 * 1024);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -25,9 +26,8 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     private SourceConnectionInput DemoInput(string name) => new()
     {
         Name = name,
-        LoginKind = SalesforceLoginKind.Demo,
+        LoginKind = SalesforceLoginKind.AppHosted,
         ClientId = "demo-client-id",
-        ClientSecret = "demo-client-secret",
     };
 
     private async Task<T> WithAsync<T>(Func<IServiceProvider, Task<T>> action)
@@ -53,7 +53,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
             .ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
     }
 
-    private Task<ConnectStart> StartAsync(SourceConnectionInput input, ClaimsPrincipal? user = null, Guid? sourceId = null)
+    private Task<OperationResult<ConnectStart>> StartAsync(SourceConnectionInput input, ClaimsPrincipal? user = null, Guid? sourceId = null)
         => WithAsync(sp => sp.GetRequiredService<SourceConnector>().StartAsync(user ?? Admin, input, host.BaseAddress, sourceId, Ct));
 
     private Task<ConnectCallbackResult> CompleteAsync(Dictionary<string, string> query, ClaimsPrincipal? user = null)
@@ -76,15 +76,16 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task A_connected_org_is_saved_disabled_with_encrypted_secrets_and_its_selective_sync()
     {
         var start = await StartAsync(DemoInput("Saved org"));
-        var result = await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
+        var result = await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
         Assert.Null(result.Error);
-        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.AttemptId)!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.Value.AttemptId)!));
         Assert.StartsWith("00D", attempt.Identity!.OrganizationId);
         Assert.True(attempt.Usage!.Allowed > 0);
 
-        var (id, errors) = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
+        var saved = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
 
-        Assert.Empty(errors);
+        Assert.Empty(saved.Errors);
+        var id = saved.Value;
         await using var db = await host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct);
         var row = await db.Sources.Include(s => s.Collections).SingleAsync(s => s.Id == id, Ct);
         Assert.False(row.Enabled);
@@ -99,13 +100,13 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task The_log_holds_no_secret_after_good_and_failed_connections()
     {
         var good = await StartAsync(DemoInput("Logged org"));
-        var goodQuery = await SignInAtSalesforceAsync(good.AuthorizeUrl!);
+        var goodQuery = await SignInAtSalesforceAsync(good.Value.AuthorizeUrl!);
         await CompleteAsync(goodQuery);
-        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, good.AttemptId)!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, good.Value.AttemptId)!));
         var wrong = DemoInput("Wrong secret org");
         wrong.ClientSecret = "wrong-secret-value-123";
         var bad = await StartAsync(wrong);
-        await CompleteAsync(await SignInAtSalesforceAsync(bad.AuthorizeUrl!));
+        await CompleteAsync(await SignInAtSalesforceAsync(bad.Value.AuthorizeUrl!));
 
         string[] secrets = ["demo-client-secret", "wrong-secret-value-123", attempt.Token!.AccessToken, attempt.Token.RefreshToken!, goodQuery["code"]];
         Assert.NotEmpty(host.Logs.Lines);
@@ -122,7 +123,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task A_forged_state_is_refused_and_nothing_is_connected()
     {
         var start = await StartAsync(DemoInput("Forged org"));
-        var query = await SignInAtSalesforceAsync(start.AuthorizeUrl!);
+        var query = await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!);
         query["state"] = "forged-" + query["state"];
 
         var result = await CompleteAsync(query);
@@ -135,7 +136,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task A_replayed_callback_is_refused()
     {
         var start = await StartAsync(DemoInput("Replayed org"));
-        var query = await SignInAtSalesforceAsync(start.AuthorizeUrl!);
+        var query = await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!);
         Assert.Null((await CompleteAsync(query)).Error);
 
         var replay = await CompleteAsync(query);
@@ -147,7 +148,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task A_callback_in_another_admins_session_is_refused()
     {
         var start = await StartAsync(DemoInput("Stolen org"));
-        var query = await SignInAtSalesforceAsync(start.AuthorizeUrl!);
+        var query = await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!);
 
         var result = await CompleteAsync(query, OtherAdmin);
 
@@ -162,7 +163,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
         try
         {
             var start = await StartAsync(DemoInput("No API org"));
-            var result = await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
+            var result = await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
 
             Assert.Contains("API_DISABLED_FOR_ORG", result.Error);
             Assert.Contains("API Enabled", result.Error);
@@ -181,10 +182,16 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
         input.LoginKind = SalesforceLoginKind.MyDomain;
         input.MyDomainUrl = "https://127.0.0.1:1";
         input.AuthFlow = SalesforceAuthFlow.ClientCredentials;
+        input.ClientSecret = "some-secret";
 
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var start = await StartAsync(input);
 
-        Assert.Contains("Could not reach the Salesforce host", start.Error);
+        Assert.False(start.Succeeded);
+        Assert.Contains("Could not reach the Salesforce host https://127.0.0.1:1", start.ErrorText);
+        Assert.DoesNotContain("inner exception", start.ErrorText);
+        // Token requests are never retried, so nothing waits for backoffs.
+        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(5), $"took {timer.Elapsed}");
         Assert.Equal(before, await CountSourcesAsync());
     }
 
@@ -193,8 +200,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     {
         var start = await StartAsync(DemoInput("Viewer org"), Viewer);
 
-        Assert.Equal("Only an Admin can connect Salesforce.", start.Error);
-        Assert.Null(start.AuthorizeUrl);
+        Assert.Equal(["Only an Admin can connect Salesforce."], start.Errors);
     }
 
     [Fact]
@@ -202,24 +208,24 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     {
         var before = await CountSourcesAsync();
         var start = await StartAsync(DemoInput("Empty sync org"));
-        await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
-        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.AttemptId)!));
+        await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.Value.AttemptId)!));
 
-        var (id, errors) = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, new SelectiveSyncInput(), Ct));
+        var saved = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, new SelectiveSyncInput(), Ct));
 
-        Assert.Null(id);
-        Assert.Contains("Pick at least one collection, and the columns to read from it.", errors);
+        Assert.False(saved.Succeeded);
+        Assert.Contains("Pick at least one collection, and the columns to read from it.", saved.Errors);
         Assert.Equal(before, await CountSourcesAsync());
     }
 
     private async Task<Guid> SaveDemoSourceAsync(string name)
     {
         var start = await StartAsync(DemoInput(name));
-        await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
-        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.AttemptId)!));
-        var (id, errors) = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
-        Assert.Empty(errors);
-        return id!.Value;
+        await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.Value.AttemptId)!));
+        var saved = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
+        Assert.Empty(saved.Errors);
+        return saved.Value;
     }
 
     private Task<SourceDetails> ReadAsync(Guid id) => WithAsync(async sp => (await sp.GetRequiredService<SourceService>().GetAsync(id, Ct))!);
@@ -255,7 +261,7 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
 
         var draft = await WithAsync(sp => sp.GetRequiredService<SourceService>().ReconnectDraftAsync(id, Ct));
         var start = await StartAsync(draft!, sourceId: id);
-        var result = await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
+        var result = await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
 
         Assert.Null(result.Error);
         Assert.Equal(id, result.SourceId);
@@ -268,14 +274,14 @@ public sealed class SourceConnectorTests(AppHost host) : IClassFixture<AppHost>
     public async Task Deleting_a_source_revokes_its_token_at_salesforce()
     {
         var start = await StartAsync(DemoInput("Deleted org"));
-        await CompleteAsync(await SignInAtSalesforceAsync(start.AuthorizeUrl!));
-        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.AttemptId)!));
-        var (id, _) = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
+        await CompleteAsync(await SignInAtSalesforceAsync(start.Value.AuthorizeUrl!));
+        var attempt = await WithAsync(sp => Task.FromResult(sp.GetRequiredService<SourceConnector>().Find(Admin, start.Value.AttemptId)!));
+        var saved = await WithAsync(sp => sp.GetRequiredService<SourceService>().CreateAsync(Admin, attempt, ContactSelection(), Ct));
 
-        var (deleted, warning) = await WithAsync(sp => sp.GetRequiredService<SourceService>().DeleteAsync(Admin, id!.Value, Ct));
+        var deleted = await WithAsync(sp => sp.GetRequiredService<SourceService>().DeleteAsync(Admin, saved.Value, Ct));
 
-        Assert.True(deleted);
-        Assert.Null(warning);
+        Assert.True(deleted.Succeeded);
+        Assert.Null(deleted.Value.Warning);
         using var http = new HttpClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(attempt.Token!.InstanceUrl + "/services/data/v64.0/limits/"));
         request.Headers.Authorization = new("Bearer", attempt.Token.AccessToken);

@@ -62,6 +62,29 @@ public sealed class SoqlParserTests
     }
 
     [Theory]
+    [InlineData("new\nline")]
+    [InlineData("carriage\rreturn")]
+    [InlineData("tab\there")]
+    [InlineData("back\bspace")]
+    [InlineData("form\ffeed")]
+    [InlineData("double \"quote\"")]
+    [InlineData("single 'quote'")]
+    [InlineData("back\\slash")]
+    [InlineData("all: \n\r\t\b\f\"'\\ and 'OR 1=1")]
+    public void Reads_back_every_escape_the_client_writes(string value)
+    {
+        var soql = UnifyAdmin.Core.Salesforce.SoqlQuery.From(UnifyAdmin.Tests.Core.Salesforce.SoqlQueryTests.Contact)
+            .Select("LastName")
+            .Where(UnifyAdmin.Core.Salesforce.Soql.Equal("LastName", value))
+            .ToSoql();
+
+        var query = SoqlParser.Parse(soql);
+
+        var comparison = Assert.IsType<SoqlComparison>(query.Where);
+        Assert.Equal(value, comparison.Value.Value);
+    }
+
+    [Theory]
     [InlineData("", "A query string has to be specified")]
     [InlineData("SELECT FROM Contact", "unexpected token: 'FROM'")]
     [InlineData("SELECT Id Contact", "unexpected token: 'Contact'")]

@@ -118,7 +118,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
                 Spaces = [new ProfileSpaceInput { SpaceId = "spa_demo", Name = "Demo space", WriteKey = "viewer-test-write-key" }],
             }, TestContext.Current.CancellationToken);
             Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-            id = result.Id!.Value;
+            id = result.Value;
         }
 
         var login = new LoginPage(Page);
@@ -159,7 +159,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
                 Spaces = [new ProfileSpaceInput { SpaceId = "spa_doomed", Name = "Doomed", WriteKey = "doomed-write-key" }],
             }, TestContext.Current.CancellationToken);
             Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-            id = result.Id!.Value;
+            id = result.Value;
         }
 
         await SignInAsAdminAsync();

@@ -1,4 +1,5 @@
 using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Demo.Segment;
 
@@ -19,7 +20,9 @@ public static class DemoExtensions
             return services;
         }
 
-        services.AddSingleton<IDemoOffer, DemoOffer>();
+        services.AddSingleton<DemoOffer>();
+        services.AddSingleton<IDemoOffer>(sp => sp.GetRequiredService<DemoOffer>());
+        services.AddSingleton<IAppHostedOrg>(sp => sp.GetRequiredService<DemoOffer>());
         services.AddSalesforceDemo(configuration);
         services.AddSegmentDemo(configuration);
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Demo.Segment;
 
@@ -18,20 +19,25 @@ public interface IDemoOffer
     /// <summary>The demo org's External Client App id (not a secret).</summary>
     string OrgClientId { get; }
 
-    /// <summary>The demo org's client secret, supplied by the server when connecting; never sent to a browser.</summary>
-    string OrgClientSecret { get; }
-
     /// <summary>The demo workspace's spaces, with endpoints under the app's own address.</summary>
     DestinationPreset Workspace(Uri appBase);
 }
 
-internal sealed class DemoOffer(IOptions<SalesforceDemoOptions> org, IOptions<SegmentDemoOptions> workspace) : IDemoOffer
+/// <summary>
+/// Also Core's <see cref="IAppHostedOrg"/>: the connector takes the demo org's path and secret from here on
+/// the server, so the secret never reaches a page.
+/// </summary>
+internal sealed class DemoOffer(IOptions<SalesforceDemoOptions> org, IOptions<SegmentDemoOptions> workspace) : IDemoOffer, IAppHostedOrg
 {
     public string OrgLoginPath => SalesforceDemoExtensions.DefaultPrefix.TrimStart('/');
 
     public string OrgClientId => org.Value.ClientId;
 
-    public string OrgClientSecret => org.Value.ClientSecret;
+    string IAppHostedOrg.LoginPath => OrgLoginPath;
+
+    string IAppHostedOrg.ClientId => org.Value.ClientId;
+
+    string IAppHostedOrg.ClientSecret => org.Value.ClientSecret;
 
     public DestinationPreset Workspace(Uri appBase)
     {

@@ -1,5 +1,7 @@
+using FluentValidation;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Security;
 
@@ -12,9 +14,12 @@ namespace UnifyAdmin.Features.Destinations;
 public sealed partial class DestinationForm
 {
     private const string SavedHelp = "Saved. Leave blank to keep it.";
-    private static readonly DestinationInputValidator Validator = new();
 
     private MudForm? form;
+
+    [Inject]
+    private IValidator<DestinationInput> Validator { get; set; } = null!;
+
     private IReadOnlyList<string> errors = [];
     private IReadOnlyList<SpaceConnectionResult>? testResults;
     private bool saving;
@@ -25,7 +30,7 @@ public sealed partial class DestinationForm
 
     /// <summary>Saves the input; the result's errors are shown above the buttons.</summary>
     [Parameter, EditorRequired]
-    public required Func<DestinationInput, Task<DestinationResult>> OnSave { get; set; }
+    public required Func<DestinationInput, Task<OperationResult<Guid>>> OnSave { get; set; }
 
     /// <summary>Tests each space's connection; no button when null.</summary>
     [Parameter]

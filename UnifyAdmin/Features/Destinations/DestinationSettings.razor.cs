@@ -1,13 +1,15 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using UnifyAdmin.Components.Shared;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Security;
 
 namespace UnifyAdmin.Features.Destinations;
 
 /// <summary>A destination's settings: the form (read-only for Viewers), the Enable switch and Delete for Admins.</summary>
-public sealed partial class DestinationSettings
+public sealed partial class DestinationSettings : CancellableComponentBase
 {
     private DestinationDetails? details;
     private DestinationInput? input;
@@ -26,7 +28,7 @@ public sealed partial class DestinationSettings
 
     private async Task LoadAsync()
     {
-        details = await Destinations.GetAsync(Id, CancellationToken.None);
+        details = await Destinations.GetAsync(Id, Aborted);
         input = details?.ToInput();
         loaded = true;
     }
@@ -34,11 +36,11 @@ public sealed partial class DestinationSettings
     private async Task<ClaimsPrincipal> ActorAsync() => (await AuthState.GetAuthenticationStateAsync()).User;
 
     private async Task<IReadOnlyList<SpaceConnectionResult>> TestAsync(DestinationInput form)
-        => await Destinations.TestConnectionAsync(await ActorAsync(), form, Id, CancellationToken.None);
+        => await Destinations.TestConnectionAsync(await ActorAsync(), form, Id, Aborted);
 
-    private async Task<DestinationResult> UpdateAsync(DestinationInput form)
+    private async Task<OperationResult<Guid>> UpdateAsync(DestinationInput form)
     {
-        var result = await Destinations.UpdateAsync(await ActorAsync(), Id, form, CancellationToken.None);
+        var result = await Destinations.UpdateAsync(await ActorAsync(), Id, form, Aborted);
         if (result.Succeeded)
         {
             Snackbar.Add("Destination settings saved.", Severity.Success);
@@ -53,7 +55,7 @@ public sealed partial class DestinationSettings
         busy = true;
         try
         {
-            var result = await Destinations.SetEnabledAsync(await ActorAsync(), Id, enabled, CancellationToken.None);
+            var result = await Destinations.SetEnabledAsync(await ActorAsync(), Id, enabled, Aborted);
             Report(result, enabled ? $"{details!.Name} is enabled." : $"{details!.Name} is disabled: nothing is sent to it.");
             await LoadAsync();
         }
@@ -75,15 +77,23 @@ public sealed partial class DestinationSettings
             return;
         }
 
-        var result = await Destinations.DeleteAsync(await ActorAsync(), Id, CancellationToken.None);
-        Report(result, $"{details.Name} was deleted.");
-        if (result.Succeeded)
+        busy = true;
+        try
         {
-            Navigation.NavigateTo("/destinations");
+            var result = await Destinations.DeleteAsync(await ActorAsync(), Id, Aborted);
+            Report(result, $"{details.Name} was deleted.");
+            if (result.Succeeded)
+            {
+                Navigation.NavigateTo("/destinations");
+            }
+        }
+        finally
+        {
+            busy = false;
         }
     }
 
-    private void Report(DestinationResult result, string success)
+    private void Report(OperationResult<Guid> result, string success)
     {
         if (result.Succeeded)
         {

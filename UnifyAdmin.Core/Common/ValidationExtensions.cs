@@ -1,0 +1,26 @@
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace UnifyAdmin.Core.Common;
+
+/// <summary>Registers every FluentValidation validator of Core, so services and forms share one instance of each rule set.</summary>
+public static class ValidationExtensions
+{
+    /// <summary>Idempotent: each feature that needs validators calls it, whichever runs first registers them.</summary>
+    public static IServiceCollection AddInputValidators(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(InputValidatorsMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<InputValidatorsMarker>();
+        services.TryAddSingleton(TimeProvider.System);
+        // Validators hold no state (the clock is read per check), so one instance serves every circuit.
+        services.AddValidatorsFromAssemblyContaining<InputValidatorsMarker>(ServiceLifetime.Singleton);
+        return services;
+    }
+
+    private sealed class InputValidatorsMarker;
+}
