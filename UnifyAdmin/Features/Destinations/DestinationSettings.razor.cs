@@ -22,6 +22,10 @@ public sealed partial class DestinationSettings
     {
         isAdmin = (await ActorAsync()).IsInRole(Roles.Admin);
         await LoadAsync();
+        if (details is null)
+        {
+            Navigation.NotFound();
+        }
     }
 
     private async Task LoadAsync()
