@@ -65,6 +65,28 @@ public static class WebSecurityExtensions
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (app.Services.GetRequiredService<PublicUrlOptions>() is { IsHttps: true, PublicBaseUrl: { } publicBase })
+        {
+            // Secure cookies cannot be set over plain http: send browsers to the public address, refuse other plain-http calls.
+            app.Use((context, next) =>
+            {
+                var request = context.Request;
+                if (request.IsHttps || request.Path.StartsWithSegments("/healthz") || request.Path.StartsWithSegments("/readyz"))
+                {
+                    return next(context);
+                }
+
+                if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+                {
+                    context.Response.Redirect(new Uri(publicBase, (request.Path.Value ?? "").TrimStart('/') + request.QueryString).ToString());
+                    return Task.CompletedTask;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return context.Response.WriteAsync($"This app is served at {publicBase}; use https.", context.RequestAborted);
+            });
+        }
+
         if (app.Environment.IsProduction())
         {
             // Sent only on https requests (as seen through a trusted proxy), as the standard requires.

@@ -61,6 +61,20 @@ public sealed class ProductionTests(ProductionAppHost host) : IClassFixture<Prod
     }
 
     [Fact]
+    public async Task A_plain_http_request_is_sent_to_the_public_https_address()
+    {
+        await host.EnsureAdminAsync();
+        using var http = Raw();
+
+        using var page = await http.GetAsync("/account/login?returnUrl=%2Fsources", Ct);
+        using var post = await http.PostAsync("/account/logout", new FormUrlEncodedContent([]), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.Equal("https://unify.example.test/account/login?returnUrl=%2Fsources", page.Headers.Location!.ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, post.StatusCode);
+    }
+
+    [Fact]
     public async Task Cookies_are_Secure_because_the_public_address_is_https()
     {
         await host.EnsureAdminAsync();
