@@ -6,6 +6,7 @@ using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Segment;
 using UnifyAdmin.Core.Sources;
+using UnifyAdmin.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,7 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.Services.AddPersistence(builder.Configuration, builder.Environment);
-builder.Services.AddSecurity();
+builder.Services.AddSecurity(builder.Configuration, builder.Environment);
+builder.AddWebSecurity();
 builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
@@ -24,6 +26,7 @@ builder.Services.AddWeb();
 var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
+app.UseWebSecurity();
 app.UseWeb();
 app.MapOperations();
 app.MapDemo();

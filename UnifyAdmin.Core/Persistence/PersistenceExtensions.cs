@@ -57,10 +57,46 @@ public static class PersistenceExtensions
         var path = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (!string.IsNullOrEmpty(path) && path != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
         {
-            Directory.CreateDirectory(folder);
+            CreatePrivately(folder, Path.GetFullPath(path));
         }
 
         builder.UseSqlite(connectionString, o => o.MigrationsHistoryTable("__EFMigrationsHistory"));
+    }
+
+    /// <summary>
+    /// Creates the database's folder and an empty database file readable by the app's user only (on Unix), before
+    /// SQLite creates them with the process's umask; SQLite gives its journal files the database file's mode.
+    /// Existing files and folders are left as they are.
+    /// </summary>
+    internal static void CreatePrivately(string folder, string file)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        if (!File.Exists(file))
+        {
+            try
+            {
+                using var _ = new FileStream(file, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
+            }
+            catch (IOException) when (File.Exists(file))
+            {
+                // Another context created it first.
+            }
+        }
     }
 
     internal static void ConfigureSqlServer(DbContextOptionsBuilder builder, string connectionString)

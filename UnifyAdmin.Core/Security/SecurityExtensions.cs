@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using UnifyAdmin.Core.Persistence;
 
 namespace UnifyAdmin.Core.Security;
@@ -11,7 +14,7 @@ public static class SecurityExtensions
 {
     public const string ApplicationName = "UnifyAdmin";
 
-    public static IServiceCollection AddSecurity(this IServiceCollection services)
+    public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddAuthentication(o =>
             {
@@ -30,10 +33,9 @@ public static class SecurityExtensions
             o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Lax;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // Sign-out, a password or role change and disabling the user change the security stamp: every request checks it.
+            o.Events.OnValidatePrincipal = SessionCheck.ValidatePrincipalAsync;
         });
-
-        // Disabling a user or changing a role updates the security stamp; open sessions notice within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
         services.AddIdentityCore<AppUser>(o =>
             {
@@ -43,9 +45,8 @@ public static class SecurityExtensions
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No lockout: anyone could lock out any account with it. Failed sign-ins are throttled instead (decision 008).
+                o.Lockout.AllowedForNewUsers = false;
                 o.SignIn.RequireConfirmedAccount = false;
             })
             .AddRoles<IdentityRole>()
@@ -57,9 +58,16 @@ public static class SecurityExtensions
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
 
-        services.AddDataProtection()
+        var dataProtection = services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToDbContext<AppDbContext>();
+        KeyProtection.Configure(dataProtection, configuration, environment);
+
+        services.AddOptions<SignInThrottleOptions>().BindConfiguration(SignInThrottleOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SignInThrottleOptions>, SignInThrottleOptionsValidator>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<DummyPasswordHash>();
+        services.AddSingleton<SessionCheck>();
 
         services.AddSingleton<FirstRunState>();
         services.AddScoped<UserAdministration>();

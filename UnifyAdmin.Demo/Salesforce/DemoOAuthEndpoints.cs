@@ -50,7 +50,24 @@ internal static class DemoOAuthEndpoints
 
     private static async Task AuthorizePostAsync(HttpContext ctx, string prefix)
     {
-        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        // The sign-in and consent pages post forms; anything else is the client's mistake, not a server error.
+        if (!ctx.Request.HasFormContentType)
+        {
+            await DemoPages.WriteAsync(ctx, 400, DemoPages.Error("error=invalid_request", "error=invalid_request&error_description=expected%20a%20form%20post"));
+            return;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            await DemoPages.WriteAsync(ctx, 400, DemoPages.Error("error=invalid_request", "error=invalid_request&error_description=malformed%20form"));
+            return;
+        }
+
         var org = Org(ctx);
         if (form["step"] == "consent")
         {
@@ -106,8 +123,8 @@ internal static class DemoOAuthEndpoints
             return null;
         }
 
-        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var callback) || callback.Scheme is not ("http" or "https")
-            || (options.CallbackUrls.Count > 0 && !options.CallbackUrls.Contains(redirectUri!, StringComparer.Ordinal)))
+        // Never redirect to a callback the connected app did not register: that would make this page an open redirect.
+        if (!IsRegisteredCallback(ctx.Request, options, redirectUri))
         {
             await DemoPages.WriteAsync(ctx, 400, DemoPages.Error("error=redirect_uri_mismatch", "error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration"));
             return null;
@@ -127,6 +144,23 @@ internal static class DemoOAuthEndpoints
 
         return new DemoAuthorizeRequest(clientId, redirectUri!, string.IsNullOrWhiteSpace(scope) ? "api refresh_token" : scope.Trim(),
             string.IsNullOrEmpty(state) ? null : state, string.IsNullOrEmpty(challenge) ? null : challenge);
+    }
+
+    /// <summary>
+    /// True when <paramref name="redirectUri"/> is one of the registered callback URLs, compared exactly as Salesforce does.
+    /// An entry that is a path (such as the default, UnifyAdmin's own callback) stands for that path on this org's own origin.
+    /// </summary>
+    internal static bool IsRegisteredCallback(HttpRequest request, SalesforceDemoOptions options, string? redirectUri)
+    {
+        if (!Uri.TryCreate(redirectUri, UriKind.Absolute, out var callback) || callback.Scheme is not ("http" or "https"))
+        {
+            return false;
+        }
+
+        var registered = options.CallbackUrls.Count > 0 ? options.CallbackUrls : [SalesforceDemoOptions.DefaultCallbackPath];
+        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        return registered.Any(entry => string.Equals(
+            entry.StartsWith('/') ? origin + entry : entry, redirectUri, StringComparison.Ordinal));
     }
 
     private static void Redirect(HttpContext ctx, string redirectUri, string query, string? state)

@@ -45,6 +45,12 @@ public sealed class SalesforceDemoOptions
     /// </summary>
     public bool RotateRefreshTokens { get; set; }
 
-    /// <summary>Callback URLs the connected app accepts; empty accepts any absolute http(s) URL, which suits a demo on any port.</summary>
+    /// <summary>UnifyAdmin's own OAuth callback, on the demo org's origin: what <see cref="CallbackUrls"/> holds when left empty.</summary>
+    public const string DefaultCallbackPath = "/sources/oauth/callback";
+
+    /// <summary>
+    /// Callback URLs the connected app accepts, compared exactly; an entry that starts with <c>/</c> is a path on
+    /// the demo org's own origin (so the demo works on any port). Empty means <see cref="DefaultCallbackPath"/>.
+    /// </summary>
     public List<string> CallbackUrls { get; set; } = [];
 }

@@ -57,6 +57,7 @@ public partial class SalesforceDemoFixture : IAsyncLifetime
             {
                 ["Demo:Salesforce:ControlApiEnabled"] = "true",
                 ["Demo:Salesforce:DailyApiLimit"] = "1000000",
+                ["Demo:Salesforce:CallbackUrls:0"] = RedirectUri.ToString(),
                 ["Demo:Salesforce:ObjectSizes:Contact"] = ContactCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Demo:Salesforce:JwtPublicKeyPem"] = JwtKey.ExportSubjectPublicKeyInfoPem(),
             });

@@ -33,6 +33,7 @@ public sealed class DemoHostFixture : IAsyncLifetime
                 ["Demo:Salesforce:ControlApiEnabled"] = "true",
                 ["Demo:Salesforce:JwtPublicKeyPem"] = JwtKey.ExportSubjectPublicKeyInfoPem(),
                 ["Demo:Salesforce:ObjectSizes:Contact"] = "5000",
+                ["Demo:Salesforce:CallbackUrls:0"] = "http://localhost:5000/oauth/salesforce/callback",
             });
     }
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using UnifyAdmin.Demo.Salesforce;
 
 namespace UnifyAdmin.Tests.Core.Demo.Salesforce;
 
@@ -122,6 +123,55 @@ public sealed partial class DemoOAuthTests(DemoHostFixture demo) : IClassFixture
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("error=invalid_client_id", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://evil.example/steal")]
+    [InlineData("http://localhost:5000/oauth/salesforce/callback/../../evil")]
+    [InlineData("http://localhost:5000/oauth/salesforce/callback?next=https://evil.example")]
+    public async Task Refuses_an_unregistered_redirect_uri_on_its_own_error_page_without_redirecting(string redirectUri)
+    {
+        var query = AuthorizeQuery().Replace(Uri.EscapeDataString(Callback), Uri.EscapeDataString(redirectUri), StringComparison.Ordinal);
+        var form = SignInForm();
+        form["redirect_uri"] = redirectUri;
+
+        using var page = await demo.GetAsync(query, null, Ct);
+        using var post = await demo.Http.PostAsync(demo.Url("services/oauth2/authorize"), new FormUrlEncodedContent(form), Ct);
+
+        foreach (var response in new[] { page, post })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            Assert.Contains("error=redirect_uri_mismatch", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Answers_400_to_an_authorize_post_that_is_not_a_form()
+    {
+        using var json = await demo.Http.PostAsync(demo.Url("services/oauth2/authorize"), new StringContent("{\"step\":\"login\"}", Encoding.UTF8, "application/json"), Ct);
+        using var empty = await demo.Http.PostAsync(demo.Url("services/oauth2/authorize"), null, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, json.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("error=invalid_request", await json.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Registers_UnifyAdmins_own_callback_on_its_origin_when_no_callback_is_configured()
+    {
+        await using var host = await Infrastructure.LoopbackHost.StartAsync(
+            builder => builder.Services.AddSalesforceDemo(builder.Configuration),
+            app => app.MapSalesforceDemo());
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        string Authorize(string callback) => host.Url("/demo/salesforce/services/oauth2/authorize") +
+            $"?response_type=code&client_id=demo-client-id&redirect_uri={Uri.EscapeDataString(callback)}&state=s1";
+
+        using var own = await http.GetAsync(Authorize(host.Url("/sources/oauth/callback")), Ct);
+        using var other = await http.GetAsync(Authorize(host.Url("/somewhere/else")), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
     }
 
     [Fact]

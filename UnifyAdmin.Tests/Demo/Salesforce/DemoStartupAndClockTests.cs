@@ -10,6 +10,8 @@ namespace UnifyAdmin.Tests.Core.Demo.Salesforce;
 
 public sealed class DemoStartupAndClockTests
 {
+    private const string Callback = "https://app.example.com/callback";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>A clock the test moves by hand.</summary>
@@ -45,9 +47,10 @@ public sealed class DemoStartupAndClockTests
                 builder.Services.AddSingleton<TimeProvider>(clock);
                 builder.Services.AddSalesforceDemo(builder.Configuration);
             },
-            app => app.MapSalesforceDemo());
+            app => app.MapSalesforceDemo(),
+            new Dictionary<string, string?> { ["Demo:Salesforce:CallbackUrls:0"] = Callback });
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
-        const string callback = "https://app.example.com/callback";
+        const string callback = Callback;
         using var signIn = await http.PostAsync(host.Url("/demo/salesforce/services/oauth2/authorize"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["step"] = "login",

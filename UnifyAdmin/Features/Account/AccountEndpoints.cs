@@ -19,7 +19,7 @@ public static class AccountEndpoints
                     statusCode: StatusCodes.Status400BadRequest);
             }
 
-            await signIn.SignOutAsync();
+            await signIn.SignOutAsync(context.User);
             return Results.LocalRedirect("~/account/login?signedOut=true");
         }).AllowAnonymous().DisableAntiforgery();
         return endpoints;

@@ -1,5 +1,6 @@
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Sources;
+using UnifyAdmin.Security;
 using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Demo.Segment;
 
@@ -29,6 +30,16 @@ public static class DemoExtensions
         // The demo org's and workspace's changes live in the data folder, so they survive a restart.
         services.AddOptions<SalesforceDemoOptions>().PostConfigure<DataDirectory>((o, data) => o.StatePath ??= data.File("demo-salesforce.json"));
         services.AddOptions<SegmentDemoOptions>().PostConfigure<DataDirectory>((o, data) => o.StatePath ??= data.File("demo-segment.json"));
+
+        // The demo org registers the app's own callback; behind a proxy that is the public address's callback too.
+        services.AddOptions<SalesforceDemoOptions>().PostConfigure<PublicUrlOptions>((o, publicUrl) =>
+        {
+            if (o.CallbackUrls.Count == 0 && publicUrl.PublicBaseUrl is { } publicBase)
+            {
+                o.CallbackUrls.Add(SalesforceDemoOptions.DefaultCallbackPath);
+                o.CallbackUrls.Add(SourceConnector.CallbackUri(publicBase).ToString());
+            }
+        });
         return services;
     }
 

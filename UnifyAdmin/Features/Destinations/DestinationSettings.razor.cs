@@ -24,6 +24,10 @@ public sealed partial class DestinationSettings : CancellableComponentBase
     {
         isAdmin = (await ActorAsync()).IsInRole(Roles.Admin);
         await LoadAsync();
+        if (details is null)
+        {
+            Navigation.NotFound();
+        }
     }
 
     private async Task LoadAsync()

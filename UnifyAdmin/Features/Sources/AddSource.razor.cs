@@ -23,6 +23,12 @@ public sealed partial class AddSource : CancellableComponentBase
     private SourceConnector Connector { get; set; } = null!;
 
     [Inject]
+    private UnifyAdmin.Security.PublicUrlOptions PublicUrl { get; set; } = null!;
+
+    // PublicBaseUrl wins for the callback: behind a proxy, the address the server sees may not be the public one.
+    private Uri AppBase => PublicUrl.AppBase(new Uri(Navigation.BaseUri));
+
+    [Inject]
     private SourceService Sources { get; set; } = null!;
 
     [Inject]
@@ -50,7 +56,7 @@ public sealed partial class AddSource : CancellableComponentBase
             demo = new SourceForm.DemoCredentials(offer.OrgClientId);
         }
 
-        problem = Error;
+        problem = ConnectErrors.Message(Error);
         if (AttemptId is { } id)
         {
             var user = (await AuthState.GetAuthenticationStateAsync()).User;
@@ -76,14 +82,14 @@ public sealed partial class AddSource : CancellableComponentBase
         try
         {
             var user = (await AuthState.GetAuthenticationStateAsync()).User;
-            var start = await Connector.StartAsync(user, value, new Uri(Navigation.BaseUri), null, Aborted);
+            var start = await Connector.StartAsync(user, value, AppBase, null, Aborted);
             if (!start.Succeeded)
             {
                 problem = start.ErrorText;
             }
             else if (start.Value.AuthorizeUrl is { } url)
             {
-                Navigation.NavigateTo(url.ToString(), forceLoad: true);
+                Navigation.NavigateTo(UnifyAdmin.Security.OAuthSessionBinding.StartUrl(start.Value.AttemptId, url), forceLoad: true);
             }
             else
             {

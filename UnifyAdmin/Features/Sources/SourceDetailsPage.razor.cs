@@ -29,6 +29,9 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
     [Inject]
     private ISnackbar Snackbar { get; set; } = null!;
 
+    [Inject]
+    private UnifyAdmin.Security.PublicUrlOptions PublicUrl { get; set; } = null!;
+
     private SourceDetails? source;
     private ISalesforceClient? client;
     private SelectiveSyncModel? selection;
@@ -47,10 +50,21 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
     [SupplyParameterFromQuery(Name = "reconnected")]
     public bool Reconnected { get; set; }
 
+    [SupplyParameterFromQuery(Name = "attempt")]
+    public Guid? AttemptId { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
-        problem = Error;
+        // Only known codes and this user's own attempt: the address is anyone's to write.
+        problem = ConnectErrors.Message(Error)
+            ?? (AttemptId is { } attemptId ? Connector.Find(await UserAsync(), attemptId)?.Error : null);
         await LoadAsync();
+        if (source is null)
+        {
+            Navigation.NotFound();
+            return;
+        }
+
         if (Reconnected && source is not null)
         {
             Snackbar.Add("Reconnected. Syncs can call the org again.", Severity.Success);
@@ -141,10 +155,10 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
         busy = true;
         try
         {
-            var start = await Connector.StartAsync(await UserAsync(), draft, new Uri(Navigation.BaseUri), Id, Aborted);
+            var start = await Connector.StartAsync(await UserAsync(), draft, PublicUrl.AppBase(new Uri(Navigation.BaseUri)), Id, Aborted);
             if (start.Succeeded && start.Value.AuthorizeUrl is { } url)
             {
-                Navigation.NavigateTo(url.ToString(), forceLoad: true);
+                Navigation.NavigateTo(UnifyAdmin.Security.OAuthSessionBinding.StartUrl(start.Value.AttemptId, url), forceLoad: true);
                 return;
             }
 
