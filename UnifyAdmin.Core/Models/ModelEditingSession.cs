@@ -121,6 +121,27 @@ public sealed class ModelEditingSession(Guid sourceId, IReadOnlyList<SourceColle
         }
     }
 
+    /// <summary>A saved model's fields against the org's describes now, including type drift since it was saved.</summary>
+    public async Task<ModelSchemaStatus> SchemaStatusAsync(DataModel model, bool revalidate, CancellationToken ct)
+    {
+        try
+        {
+            var schema = await Describes.LoadSchemaAsync(model.Collection, model.Fields, revalidate, ct);
+            return ModelSchemaCheck.Summarize(ModelSchemaCheck.Check(schema, model.Fields, snapshot: model.SchemaSnapshot));
+        }
+        catch (Exception e) when (Message(e, SourceId) is { } message)
+        {
+            return new ModelSchemaStatus(FieldMarkLevel.Hint, "Not checked: " + message.Text, []);
+        }
+    }
+
+    /// <summary>The SOQL a saved model compiles to now (no LIMIT): what the sync engine reads.</summary>
+    public async Task<string> SoqlAsync(DataModel model, CancellationToken ct)
+    {
+        var schema = await Describes.LoadSchemaAsync(model.Collection, model.Fields, revalidate: false, ct);
+        return schema.Query(model.Fields, model.Filter).ToSoql();
+    }
+
     private async Task<ModelPreview> RunPreviewAsync(string collection, List<string> fields, ModelFilter? filter, bool revalidate, CancellationToken ct)
     {
         var schema = await Describes.LoadSchemaAsync(collection, fields, revalidate, ct);

@@ -17,7 +17,8 @@ public sealed record FieldMark(string Field, FieldMarkLevel Level, string Messag
 public static class ModelSchemaCheck
 {
     /// <summary>Marks per field: missing, not queryable, encrypted and base64 are errors; formulas and compound pairs warnings; always-null a hint.</summary>
-    public static IReadOnlyList<FieldMark> Check(ModelSchema schema, IReadOnlyList<string> fieldPaths, IReadOnlyList<SalesforceRecord>? rows = null)
+    public static IReadOnlyList<FieldMark> Check(
+        ModelSchema schema, IReadOnlyList<string> fieldPaths, IReadOnlyList<SalesforceRecord>? rows = null, IReadOnlyList<ModelFieldSnapshot>? snapshot = null)
     {
         var marks = new List<FieldMark>();
         var chosen = new HashSet<string>(fieldPaths, StringComparer.OrdinalIgnoreCase);
@@ -49,6 +50,13 @@ public static class ModelSchemaCheck
                     continue;
             }
 
+            if (snapshot?.FirstOrDefault(f => string.Equals(f.Name, path, StringComparison.OrdinalIgnoreCase)) is { } saved
+                && !string.Equals(saved.Type, field.Type, StringComparison.OrdinalIgnoreCase))
+            {
+                marks.Add(new FieldMark(path, FieldMarkLevel.Error,
+                    $"`{path}` changed type in the org from {saved.Type} to {field.Type} since the model was saved. Check the mappings that use it, then save the model again."));
+            }
+
             if (field.Calculated)
             {
                 marks.Add(new FieldMark(path, FieldMarkLevel.Warning,
@@ -75,4 +83,17 @@ public static class ModelSchemaCheck
 
         return marks;
     }
+
+    /// <summary>One line for lists: the worst mark and how many there are.</summary>
+    public static ModelSchemaStatus Summarize(IReadOnlyList<FieldMark> marks)
+    {
+        var errors = marks.Count(m => m.Level == FieldMarkLevel.Error);
+        var warnings = marks.Count(m => m.Level == FieldMarkLevel.Warning);
+        return errors > 0 ? new ModelSchemaStatus(FieldMarkLevel.Error, errors == 1 ? "1 error" : $"{errors} errors", marks)
+            : warnings > 0 ? new ModelSchemaStatus(FieldMarkLevel.Warning, warnings == 1 ? "1 warning" : $"{warnings} warnings", marks)
+            : new ModelSchemaStatus(null, "Matches the org", marks);
+    }
 }
+
+/// <summary>A model's schema against the org now: the worst level (null when all is well), a short text, the marks.</summary>
+public sealed record ModelSchemaStatus(FieldMarkLevel? Worst, string Text, IReadOnlyList<FieldMark> Marks);

@@ -9,8 +9,18 @@ using UnifyAdmin.Core.Sources;
 namespace UnifyAdmin.Core.Models;
 
 /// <summary>One row of a models list.</summary>
-public sealed record ModelSummary(
-    Guid Id, Guid SourceId, string SourceName, string Name, string Collection, int FieldCount, int MappingCount, DateTimeOffset UpdatedAt);
+public sealed record ModelSummary(DataModel Model, string SourceName, int MappingCount)
+{
+    public Guid Id => Model.Id;
+
+    public Guid SourceId => Model.SourceId;
+
+    public string Name => Model.Name;
+
+    public string Collection => Model.Collection;
+
+    public int FieldCount => Model.Fields.Count;
+}
 
 /// <summary>A saved model for its page, with the mappings that use it (named for people).</summary>
 public sealed record ModelDetails(DataModel Model, string SourceName, SourceConnectionState SourceState, IReadOnlyList<string> Mappings);
@@ -37,7 +47,7 @@ public sealed class ModelService(
         var usage = (await db.Mappings.AsNoTracking().Where(m => ids.Contains(m.ModelId)).Select(m => m.ModelId).ToListAsync(ct))
             .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
         return models
-            .Select(m => new ModelSummary(m.Id, m.SourceId, sourceNames.GetValueOrDefault(m.SourceId, "?"), m.Name, m.Collection, m.Fields.Count, usage.GetValueOrDefault(m.Id), m.UpdatedAt))
+            .Select(m => new ModelSummary(m, sourceNames.GetValueOrDefault(m.SourceId, "?"), usage.GetValueOrDefault(m.Id)))
             .OrderBy(m => m.SourceName, StringComparer.OrdinalIgnoreCase).ThenBy(m => m.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
