@@ -144,9 +144,9 @@ public sealed class ModelService(
                 return new ModelSaveResult(null, errors);
             }
 
-            snapshot = fields.Select(f => schema.FindField(f)!).Zip(fields)
-                .Select(x => new ModelFieldSnapshot(x.Second, x.First.Type, x.First.Length, x.First.Nillable, x.First.Calculated)).ToList();
-            fields = fields.Select(f => Spelling(schema, f)).ToList();
+            fields = fields.Select(f => Spelling(schema, f)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            snapshot = fields.Select(f => (Path: f, Field: schema.FindField(f)!))
+                .Select(x => new ModelFieldSnapshot(x.Path, x.Field.Type, x.Field.Length, x.Field.Nillable, x.Field.Calculated)).ToList();
         }
         catch (Exception e) when (ModelEditingSession.Message(e, input.SourceId) is { } message)
         {
