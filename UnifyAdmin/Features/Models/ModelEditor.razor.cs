@@ -100,6 +100,7 @@ public sealed partial class ModelEditor
             if (stepErrors.Count > 0)
             {
                 args.Cancel = true;
+                StateHasChanged(); // the stepper calls this as a plain delegate, so nothing re-renders the editor by itself
                 return;
             }
 
@@ -114,6 +115,7 @@ public sealed partial class ModelEditor
             stepErrors = [];
         }
 
+        StateHasChanged();
         await Task.CompletedTask;
     }
 
