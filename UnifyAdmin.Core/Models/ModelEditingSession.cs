@@ -21,8 +21,11 @@ public sealed record ModelPreview(
     IReadOnlyList<string> Errors,
     bool NeedsReconnect = false)
 {
+    // Readable JSON for people: the same value as on the wire, without \u escapes for quotes, '+' or accents.
+    private static readonly JsonSerializerOptions Display = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>A cell as JSON text: <c>"Ada"</c>, <c>true</c>, <c>null</c>, <c>["a","b"]</c>.</summary>
-    public static string Json(object? value) => JsonSerializer.Serialize(value);
+    public static string Json(object? value) => JsonSerializer.Serialize(value, Display);
 
     public bool HasErrors => Errors.Count > 0 || Marks.Any(m => m.Level == FieldMarkLevel.Error);
 }

@@ -270,3 +270,91 @@ public sealed class ModelPreviewTests(ModelsAppHost host) : IClassFixture<Models
         Assert.NotNull(changed.FindField(field));
     }
 }
+
+/// <summary>What each preview cell shows is the JSON the sync sends, for every describe type in the wire facts.</summary>
+public sealed class PreviewJsonValueTests(ModelsAppHost host) : IClassFixture<ModelsAppHost>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, object?, string> EveryType => new()
+    {
+        { "id", "003000000000001AAA", "\"003000000000001AAA\"" },
+        { "string", "Ada", "\"Ada\"" },
+        { "boolean", true, "true" },
+        { "int", 42L, "42" },
+        { "long", 9_000_000_000L, "9000000000" },
+        { "double", 12.5, "12.5" },
+        { "currency", 1999.99m, "1999.99" },
+        { "percent", 7.5m, "7.5" },
+        { "date", new DateOnly(2024, 3, 5), "\"2024-03-05\"" },
+        { "datetime", "2024-03-05T17:03:29.000+0000", "\"2024-03-05T17:03:29.000Z\"" },
+        { "time", "17:03:29.000Z", "\"17:03:29.000Z\"" },
+        { "picklist", "Web", "\"Web\"" },
+        { "multipicklist", "Gold;Silver", "[\"Gold\",\"Silver\"]" },
+        { "combobox", "Other", "\"Other\"" },
+        { "reference", "001000000000001AAA", "\"001000000000001AAA\"" },
+        { "textarea", "Line 1\nLine 2", "\"Line 1\\nLine 2\"" },
+        { "email", "ada@example.com", "\"ada@example.com\"" },
+        { "phone", "+44 20 7946 0000", "\"+44 20 7946 0000\"" },
+        { "url", "https://example.com", "\"https://example.com\"" },
+        { "encryptedstring", "****", "\"****\"" },
+        { "base64", "/services/data/v64.0/sobjects/Document/015/Body", "\"/services/data/v64.0/sobjects/Document/015/Body\"" },
+        { "address", new SalesforceAddress("1 Main St", "Springfield", null, null, "12345", "US", null, 1.5, null, null),
+            "{\"street\":\"1 Main St\",\"city\":\"Springfield\",\"postalCode\":\"12345\",\"country\":\"US\",\"latitude\":1.5}" },
+        { "location", new SalesforceLocation(51.5, -0.12), "{\"latitude\":51.5,\"longitude\":-0.12}" },
+        { "anyType", "anything", "\"anything\"" },
+        { "string", null, "null" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EveryType))]
+    public void Every_salesforce_type_becomes_the_json_the_sync_sends(string type, object? raw, string json)
+        => Assert.Equal(json, ModelPreview.Json(SalesforceJsonValues.ToJsonValue(raw, type)));
+
+    [Fact]
+    public async Task A_record_with_a_field_of_every_demo_type_previews_as_that_json()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..5];
+        var values = new Dictionary<string, (string Type, object Value, string Json)>
+        {
+            [$"S{suffix}__c"] = ("string", "O'Brien \"quoted\"", "\"O'Brien \\\"quoted\\\"\""),
+            [$"B{suffix}__c"] = ("boolean", true, "true"),
+            [$"I{suffix}__c"] = ("int", 42, "42"),
+            [$"L{suffix}__c"] = ("long", 9_000_000_000L, "9000000000"),
+            [$"D{suffix}__c"] = ("double", 12.5, "12.5"),
+            [$"C{suffix}__c"] = ("currency", 1999.99, "1999.99"),
+            [$"P{suffix}__c"] = ("percent", 7.5, "7.5"),
+            [$"Dt{suffix}__c"] = ("date", "2024-03-05", "\"2024-03-05\""),
+            [$"Ts{suffix}__c"] = ("datetime", "2024-03-05T17:03:29.000+0000", "\"2024-03-05T17:03:29.000Z\""),
+            [$"Pk{suffix}__c"] = ("picklist", "Gold", "\"Gold\""),
+            [$"Mp{suffix}__c"] = ("multipicklist", "Gold;Silver", "[\"Gold\",\"Silver\"]"),
+            [$"Cb{suffix}__c"] = ("combobox", "Other", "\"Other\""),
+            [$"Ta{suffix}__c"] = ("textarea", "Line 1\nLine 2", "\"Line 1\\nLine 2\""),
+            [$"E{suffix}__c"] = ("email", "ada@example.com", "\"ada@example.com\""),
+            [$"Ph{suffix}__c"] = ("phone", "020 7946 0000", "\"020 7946 0000\""),
+            [$"U{suffix}__c"] = ("url", "https://example.com/a", "\"https://example.com/a\""),
+        };
+        foreach (var (name, (type, _, _)) in values)
+        {
+            await host.ControlAsync(HttpMethod.Post, "schema/Contact/fields", new { name, type, picklistValues = new[] { "Gold", "Silver", "Other" } });
+        }
+
+        var record = values.ToDictionary(v => v.Key, v => v.Value.Value);
+        record["LastName"] = "Types" + suffix;
+        var id = await host.InsertAsync("Contact", record);
+        var session = await host.OpenSessionAsync(await host.SeedSourceAsync("Types " + suffix, ct: Cancel));
+
+        var preview = await session.PreviewAsync("Contact", [.. values.Keys, "AccountId", "CreatedDate"],
+            new ModelFilter(FilterJoin.And, [new FilterCondition("Id", FilterOperator.Equals, id)]), revalidate: false, Cancel);
+
+        Assert.Empty(preview.Errors);
+        var row = Assert.Single(preview.Rows);
+        Assert.Equal($"\"{id}\"", ModelPreview.Json(row["Id"]));
+        Assert.Equal("null", ModelPreview.Json(row["AccountId"]));
+        Assert.Matches("^\"\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z\"$", ModelPreview.Json(row["CreatedDate"]));
+        foreach (var (name, (type, _, json)) in values)
+        {
+            Assert.True(json == ModelPreview.Json(row[name]), $"{type}: expected {json}, got {ModelPreview.Json(row[name])}");
+        }
+    }
+}
