@@ -1,6 +1,7 @@
 using UnifyAdmin;
 using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Models;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -20,6 +21,7 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
+builder.Services.AddModels();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 

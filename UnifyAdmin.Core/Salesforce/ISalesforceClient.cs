@@ -22,6 +22,13 @@ public interface ISalesforceClient
     /// <summary>One object's fields and properties.</summary>
     Task<SalesforceObjectDescribe> DescribeAsync(string objectName, CancellationToken ct = default);
 
+    /// <summary>
+    /// One object's describe, revalidated: with <paramref name="ifModifiedSince"/> (the <c>Last-Modified</c> of a cached
+    /// describe) Salesforce answers 304 when nothing changed, and the result's <c>Describe</c> is null.
+    /// </summary>
+    async Task<SalesforceDescribeRevalidation> DescribeIfModifiedAsync(string objectName, DateTimeOffset? ifModifiedSince, CancellationToken ct = default)
+        => new(await DescribeAsync(objectName, ct), null);
+
     /// <summary>Streams the live rows of a SOQL query across pages, one page in memory at a time.</summary>
     IAsyncEnumerable<SalesforceRecord> QueryAsync(string soql, int? batchSize = null, CancellationToken ct = default);
 
@@ -46,6 +53,9 @@ public interface ISalesforceClient
     /// <summary>Records of an object deleted between two instants (about 15 days back).</summary>
     Task<SalesforceDeletedResult> GetDeletedAsync(string objectName, DateTimeOffset start, DateTimeOffset end, CancellationToken ct = default);
 }
+
+/// <summary>A describe, or null when Salesforce answered 304 Not Modified; <c>LastModified</c> as Salesforce sent it.</summary>
+public sealed record SalesforceDescribeRevalidation(SalesforceObjectDescribe? Describe, DateTimeOffset? LastModified);
 
 /// <summary>Creates an <see cref="ISalesforceClient"/> for one connection.</summary>
 public interface ISalesforceClientFactory

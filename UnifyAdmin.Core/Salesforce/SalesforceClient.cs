@@ -73,6 +73,18 @@ public sealed partial class SalesforceClient : ISalesforceClient
     public Task<SalesforceObjectDescribe> DescribeAsync(string objectName, CancellationToken ct = default)
         => GetJsonAsync<SalesforceObjectDescribe>(DataPath + $"sobjects/{CheckName(objectName)}/describe/", ct);
 
+    public async Task<SalesforceDescribeRevalidation> DescribeIfModifiedAsync(string objectName, DateTimeOffset? ifModifiedSince, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(DataPath + $"sobjects/{CheckName(objectName)}/describe/", null, ct, ifModifiedSince);
+        var lastModified = response.Content.Headers.LastModified;
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return new SalesforceDescribeRevalidation(null, lastModified ?? ifModifiedSince);
+        }
+
+        return new SalesforceDescribeRevalidation(await ReadJsonAsync<SalesforceObjectDescribe>(response, ct), lastModified);
+    }
+
     public async Task<IReadOnlyDictionary<string, SalesforceLimit>> GetLimitsAsync(CancellationToken ct = default)
         => await GetJsonAsync<Dictionary<string, SalesforceLimit>>(DataPath + "limits/", ct);
 
@@ -223,6 +235,11 @@ public sealed partial class SalesforceClient : ISalesforceClient
     private async Task<T> GetJsonAsync<T>(string path, CancellationToken ct)
     {
         using var response = await SendAsync(path, null, ct);
+        return await ReadJsonAsync<T>(response, ct);
+    }
+
+    private async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
         // The pipeline's timeout ends when the headers arrive; the body gets a deadline of its own.
         using var bodyTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         bodyTimeout.CancelAfter(options.Timeout);
@@ -250,7 +267,7 @@ public sealed partial class SalesforceClient : ISalesforceClient
     }
 
     /// <summary>Sends a GET; reports API usage; refreshes and retries once on 401; maps errors. The caller disposes the answer.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string pathOrLocator, int? batchSize, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(string pathOrLocator, int? batchSize, CancellationToken ct, DateTimeOffset? ifModifiedSince = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -259,6 +276,7 @@ public sealed partial class SalesforceClient : ISalesforceClient
             using var request = new HttpRequestMessage(HttpMethod.Get, SalesforceHosts.Combine(instance, pathOrLocator));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            request.Headers.IfModifiedSince = ifModifiedSince;
             if (batchSize is { } size)
             {
                 request.Headers.TryAddWithoutValidation("Sforce-Query-Options", "batchSize=" + size.ToString(CultureInfo.InvariantCulture));
@@ -290,7 +308,7 @@ public sealed partial class SalesforceClient : ISalesforceClient
             {
                 metrics.Call((int)response.StatusCode);
                 var usage = await ReportUsageAsync(response);
-                if (response.IsSuccessStatusCode)
+                if (response.IsSuccessStatusCode || (ifModifiedSince is not null && response.StatusCode == HttpStatusCode.NotModified))
                 {
                     handedOver = true;
                     return response;

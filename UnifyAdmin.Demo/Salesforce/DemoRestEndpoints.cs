@@ -285,6 +285,15 @@ internal static partial class DemoRestEndpoints
             return NotFoundAsync(ctx);
         }
 
+        // As Salesforce does: 304 with no body when the metadata has not changed since If-Modified-Since.
+        var modified = new DateTimeOffset(org.MetadataModifiedUtc(state.Schema.Name), TimeSpan.Zero);
+        ctx.Response.GetTypedHeaders().LastModified = modified;
+        if (ctx.Request.GetTypedHeaders().IfModifiedSince is { } since && modified <= since)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status304NotModified;
+            return Task.CompletedTask;
+        }
+
         return DemoJson.WriteAsync(ctx, 200, w =>
         {
             w.WriteStartObject();

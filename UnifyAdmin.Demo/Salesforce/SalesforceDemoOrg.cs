@@ -17,6 +17,8 @@ public sealed class SalesforceDemoOrg
     private readonly TimeProvider time;
     private readonly DemoStateFile? stateFile;
     private readonly List<DemoSchemaChange> schemaChanges = [];
+    private readonly Dictionary<string, DateTime> metadataModified = new(StringComparer.OrdinalIgnoreCase);
+    private DateTime metadataFloor;
     private ImmutableDictionary<string, ObjectState> objects;
     private long apiCallsUsed;
     private int faultStatus;
@@ -41,6 +43,7 @@ public sealed class SalesforceDemoOrg
         var anchor = saved?.AnchorUtc ?? TruncateToSecond(time.GetUtcNow().UtcDateTime.AddMinutes(-1));
         Generator = new DemoDataGenerator(Options.Seed, Options.ObjectSizes, anchor) { DemoUsername = Options.Username };
         objects = Initial();
+        metadataFloor = Generator.AnchorUtc;
         if (saved is not null)
         {
             Restore(saved);
@@ -291,6 +294,8 @@ public sealed class SalesforceDemoOrg
         {
             objects = Initial();
             schemaChanges.Clear();
+            metadataModified.Clear();
+            metadataFloor = NextMetadataStamp(metadataFloor);
             ApiEnabled = true;
             faultsRemaining = 0;
             faultsServed = 0;
@@ -300,6 +305,27 @@ public sealed class SalesforceDemoOrg
             Cursors.Clear();
             Save();
         }
+    }
+
+    /// <summary>
+    /// When an object's metadata last changed, for describe's <c>Last-Modified</c> and <c>If-Modified-Since</c>.
+    /// Whole seconds (HTTP dates have no finer grain), and every change moves it at least one second on, so
+    /// two changes within a second can never hide behind one date.
+    /// </summary>
+    internal DateTime MetadataModifiedUtc(string objectName)
+    {
+        lock (gate)
+        {
+            var at = metadataModified.GetValueOrDefault(objectName, metadataFloor);
+            return at > metadataFloor ? at : metadataFloor;
+        }
+    }
+
+    private DateTime NextMetadataStamp(DateTime previous)
+    {
+        var now = UtcNow;
+        var ceiling = TruncateToSecond(now) < now ? TruncateToSecond(now).AddSeconds(1) : TruncateToSecond(now);
+        return ceiling > previous ? ceiling : previous.AddSeconds(1);
     }
 
     internal TimeSpan ResponseDelay => TimeSpan.FromMilliseconds(Volatile.Read(ref delayMs));
@@ -499,6 +525,8 @@ public sealed class SalesforceDemoOrg
         }
 
         objects = objects.SetItem(schema.Name, state with { Schema = schema.WithFields(fields) });
+        var previous = metadataModified.GetValueOrDefault(schema.Name, metadataFloor);
+        metadataModified[schema.Name] = NextMetadataStamp(previous > metadataFloor ? previous : metadataFloor);
     }
 
     private void Save() => stateFile?.Save(new DemoSavedState(

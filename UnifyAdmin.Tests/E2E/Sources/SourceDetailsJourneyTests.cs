@@ -25,6 +25,8 @@ public sealed class SourceDetailsJourneyTests(AppHost host, BrowserFixture brows
         await wizard.SaveAsync();
         await Expect(Page).ToHaveURLAsync(Host.Url("sources"));
         await Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        // Selective Sync lives on the Settings tab.
+        await Page.GetByRole(AriaRole.Tab, new() { Name = "Settings", Exact = true }).ClickAsync();
         await Expect(Page.GetByTestId("collections-table")).ToBeVisibleAsync();
     }
 

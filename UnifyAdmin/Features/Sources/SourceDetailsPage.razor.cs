@@ -53,8 +53,16 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
     [SupplyParameterFromQuery(Name = "attempt")]
     public Guid? AttemptId { get; set; }
 
+    /// <summary>The tab to open: <c>overview</c> (default), <c>models</c> or <c>settings</c>.</summary>
+    [SupplyParameterFromQuery(Name = "tab")]
+    public string? Tab { get; set; }
+
+    private int tab;
+
     protected override async Task OnParametersSetAsync()
     {
+        tab = Tab?.ToLowerInvariant() switch { "models" => 1, "settings" => 2, _ => 0 };
+
         // Only known codes and this user's own attempt: the address is anyone's to write.
         problem = ConnectErrors.Message(Error)
             ?? (AttemptId is { } attemptId ? Connector.Find(await UserAsync(), attemptId)?.Error : null);
