@@ -1,6 +1,7 @@
 using UnifyAdmin;
 using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -18,6 +19,7 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
+builder.Services.AddMappings();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 
