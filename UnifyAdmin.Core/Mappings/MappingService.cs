@@ -30,7 +30,13 @@ public sealed record MappingEditorData(
     int SavedRevision,
     bool Enabled,
     IReadOnlyList<SalesforceRecord> Samples,
-    string? SamplesProblem);
+    string? SamplesProblem,
+    Mapping? Saved)
+{
+    /// <summary>The revision the mapping has once <paramref name="input"/> is saved: a change to what it sends bumps it.</summary>
+    public int RevisionAfterSave(MappingInput input)
+        => Saved is null ? 1 : MappingService.ChangesWhatItSends(Saved, input.ToMapping(Saved.Revision)) ? Saved.Revision + 1 : Saved.Revision;
+}
 
 /// <summary>The outcome of saving or deleting a mapping.</summary>
 public sealed record MappingResult(bool Succeeded, Guid? Id, int Revision, IReadOnlyList<string> Errors)
@@ -157,7 +163,7 @@ public sealed class MappingService(
 
         return new MappingEditorData(
             Info(model, sourceName), destination, live.Catalog, live.Problem, input, saved?.Revision ?? 0, saved?.Enabled ?? false,
-            samples, samplesProblem ?? (live.Client is null ? live.Problem : null));
+            samples, samplesProblem ?? (live.Client is null ? live.Problem : null), saved);
     }
 
     /// <summary>Records of the model found by Salesforce Id or by name (up to <see cref="SampleSize"/>), for "Test with real data".</summary>
