@@ -107,8 +107,9 @@ public sealed class MappingMessageBuilder
         }
 
         var node = new TraitNode();
+        var slots = node.Plan(mapping.DeletedTrait.Split('.'));
         var values = node.NewMap();
-        values.Put(node.Plan(mapping.DeletedTrait.Split('.')), true);
+        values.Put(slots, true);
         return new MessageBuild(Create(record, recordId, user, anonymous, group, values, now), null);
     }
 

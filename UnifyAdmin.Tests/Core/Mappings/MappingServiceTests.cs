@@ -234,7 +234,8 @@ public sealed class MappingServiceTests(MappingAppHost host) : IClassFixture<Map
     {
         var setup = await SetupAsync();
         var id = Contact(Unique("ext"), $"{Unique("fault")}@example.com");
-        host.Workspace.InjectFaults(new SegmentDemoFault(kind, Count: 2, RetryAfterSeconds: 0));
+        // As many faults as the client makes attempts: two (MaxAttempts) for 429 and 500, one for 400 (never retried).
+        host.Workspace.InjectFaults(new SegmentDemoFault(kind, Count: kind == "400" ? 1 : 2, RetryAfterSeconds: 0));
 
         var result = await SendAsync(Input(setup), id);
 
