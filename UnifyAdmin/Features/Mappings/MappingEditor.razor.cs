@@ -93,6 +93,9 @@ public sealed partial class MappingEditor
         return ids.Concat(Input.Traits.Where(t => !t.IsStatic).Select(t => t.Field)).Where(f => !string.IsNullOrWhiteSpace(f)).Select(f => f!);
     }
 
+    private string SpaceLabel(Guid? id)
+        => Data.Destination.Spaces.FirstOrDefault(s => s.Id == id) is { } space ? $"{space.Name} ({space.SpaceId})" : "";
+
     private static string FieldLabel(MappingField field)
         => field.InOrg ? $"{field.Path} · {field.Type}" : $"{field.Path} (removed from Salesforce)";
 
