@@ -202,6 +202,7 @@ public sealed class MappingMessageBuilder
         private readonly string[]? path;
         private readonly string? type;
         private readonly ValueKind kind;
+        private Position? position;
 
         public FieldReader(string field, string? type)
         {
@@ -215,7 +216,16 @@ public sealed class MappingMessageBuilder
         {
             if (path is null)
             {
-                return record.TryGetValue(single, out var value) ? value : null;
+                // Rows of one query share their field-name list: find the field's position once per list.
+                var names = record.FieldNames;
+                var cached = position;
+                if (cached is null || !ReferenceEquals(cached.Names, names))
+                {
+                    cached = new Position(names, IndexOf(names, single));
+                    position = cached;
+                }
+
+                return cached.Index >= 0 ? record[cached.Index] : null;
             }
 
             object? current = record;
@@ -244,6 +254,19 @@ public sealed class MappingMessageBuilder
             };
         }
 
+        private static int IndexOf(IReadOnlyList<string> names, string name)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         private static ValueKind KindOf(string? type)
         {
             switch (type?.ToLowerInvariant())
@@ -261,6 +284,9 @@ public sealed class MappingMessageBuilder
             }
         }
     }
+
+    /// <summary>Where a field sits in one field-name list (swapped whole, so readers on several threads stay consistent).</summary>
+    private sealed record Position(IReadOnlyList<string> Names, int Index);
 
     private enum ValueKind
     {
