@@ -60,6 +60,7 @@ public sealed class MappingService(
 {
     public const string ConcurrencyMessage = "Someone else changed this mapping after you opened it. Reload the page to see their changes, then make yours again.";
     public const int SampleSize = 5;
+    public const string NoRecordsMessage = "No records found.";
 
     public async Task<IReadOnlyList<MappingSummary>> ListAsync(Guid? destinationId, Guid? modelId, CancellationToken ct)
     {
@@ -423,7 +424,7 @@ public sealed class MappingService(
                 }
             }
 
-            return (records, records.Count == 0 ? "No records found." : null);
+            return (records, records.Count == 0 ? NoRecordsMessage : null);
         }
         catch (Exception ex) when (ex is SalesforceException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {

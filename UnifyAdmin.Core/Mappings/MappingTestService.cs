@@ -94,7 +94,9 @@ public sealed class MappingTestService(
 
         if (records.Count == 0)
         {
-            return Refused(problem ?? "None of the picked records was found in Salesforce.");
+            return Refused(problem is null or MappingService.NoRecordsMessage
+                ? "None of the picked records was found in Salesforce (deleted, or outside the model's filter)."
+                : problem);
         }
 
         var builder = new MappingMessageBuilder(input.ToMapping(revision), live.Catalog.FieldTypes());

@@ -70,6 +70,24 @@ public sealed class MappingServiceTests(MappingAppHost host) : IClassFixture<Map
     }
 
     [Fact]
+    public async Task Records_to_test_with_are_found_by_salesforce_id_or_by_name()
+    {
+        var setup = await SetupAsync();
+        var lastName = Unique("Findable");
+        var id = host.Org.Insert("Contact", new Dictionary<string, object?> { ["LastName"] = lastName, ["FirstName"] = "Hedy", ["External_Key__c"] = Unique("ext") });
+
+        var byId = await host.WithAsync((m, _) => m.FindRecordsAsync(setup.ModelId, id, Ct));
+        var byName = await host.WithAsync((m, _) => m.FindRecordsAsync(setup.ModelId, lastName, Ct));
+        var none = await host.WithAsync((m, _) => m.FindRecordsAsync(setup.ModelId, Unique("Nobody"), Ct));
+        var missing = await SendAsync(Input(setup), "003ZZZZZZZZZZZZZZZ");
+
+        Assert.Equal(id, Assert.Single(byId.Records).Id);
+        Assert.Equal(id, Assert.Single(byName.Records).Id);
+        Assert.Equal(MappingService.NoRecordsMessage, none.Problem);
+        Assert.Equal("None of the picked records was found in Salesforce (deleted, or outside the model's filter).", missing.Summary);
+    }
+
+    [Fact]
     public async Task A_new_mapping_is_saved_with_mapping_status_disabled_and_a_change_to_what_it_sends_bumps_the_revision()
     {
         var setup = await SetupAsync();
