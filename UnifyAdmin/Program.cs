@@ -2,6 +2,7 @@ using UnifyAdmin;
 using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Models;
+using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -22,6 +23,7 @@ builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
 builder.Services.AddModels();
+builder.Services.AddMappings();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 

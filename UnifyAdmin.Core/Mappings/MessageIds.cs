@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,12 +16,59 @@ public static class MessageIds
     /// <summary>The rule in words, as the mapping editor shows it.</summary>
     public const string Rule = "sf-{record Id}-{hash of mapping id, mapping revision, record Id and SystemModstamp}";
 
-    /// <summary>The messageId of one record version under one mapping revision (at most 44 characters).</summary>
+    private const int HashBytes = 11;
+
+    /// <summary>The messageId of one record version under one mapping revision (at most 44 characters for an 18-character Id).</summary>
     public static string For(Guid mappingId, int revision, string recordId, DateTimeOffset systemModstamp)
     {
-        var key = string.Create(CultureInfo.InvariantCulture, $"{mappingId:N}|{revision}|{recordId}|{systemModstamp.UtcTicks}");
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
-        return string.Concat("sf-", recordId, "-", Convert.ToHexStringLower(hash[..11]));
+        // The key is "{mappingId:N}|{revision}|{recordId}|{UtcTicks}" in UTF-8, built on the stack: this runs once per record.
+        var maxKey = 32 + 1 + 11 + 1 + Encoding.UTF8.GetMaxByteCount(recordId.Length) + 1 + 20;
+        byte[]? rented = null;
+        var key = maxKey <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(maxKey));
+        try
+        {
+            mappingId.TryFormat(key, out var length, "N");
+            key[length++] = (byte)'|';
+            revision.TryFormat(key[length..], out var written, default, CultureInfo.InvariantCulture);
+            length += written;
+            key[length++] = (byte)'|';
+            length += Encoding.UTF8.GetBytes(recordId, key[length..]);
+            key[length++] = (byte)'|';
+            systemModstamp.UtcTicks.TryFormat(key[length..], out written, default, CultureInfo.InvariantCulture);
+            length += written;
+
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(key[..length], hash);
+            return Compose(recordId, hash[..HashBytes]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static string Compose(string recordId, ReadOnlySpan<byte> hash)
+    {
+        var total = 3 + recordId.Length + 1 + (hash.Length * 2);
+        char[]? rented = null;
+        var chars = total <= 128 ? stackalloc char[128] : (rented = ArrayPool<char>.Shared.Rent(total));
+        try
+        {
+            "sf-".CopyTo(chars);
+            recordId.CopyTo(chars[3..]);
+            chars[3 + recordId.Length] = '-';
+            Convert.TryToHexStringLower(hash, chars[(4 + recordId.Length)..], out _);
+            return new string(chars[..total]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -135,7 +135,8 @@ public sealed class SegmentProfileClient(
             Date(metadata, "first_message_at"),
             Date(metadata, "last_message_at"),
             String(metadata, "last_source_id"),
-            String(metadata, "last_message_id"));
+            String(metadata, "last_message_id"),
+            String(metadata, "segment_id"));
     }
 
     /// <summary>

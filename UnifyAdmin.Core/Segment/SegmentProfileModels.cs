@@ -46,7 +46,8 @@ public sealed record SegmentProfileMetadata(
     DateTimeOffset? FirstMessageAt,
     DateTimeOffset? LastMessageAt,
     string? LastSourceId,
-    string? LastMessageId);
+    string? LastMessageId,
+    string? SegmentId = null);
 
 /// <summary>Outcome of the destination page's "Test connection".</summary>
 public sealed record SegmentConnectionTestResult(bool Success, bool TrackingReachable, bool? ProfileTokenAccepted, string Message);

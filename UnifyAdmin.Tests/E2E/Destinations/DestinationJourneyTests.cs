@@ -43,6 +43,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         await form.Save.ClickAsync();
         await Expect(Page).ToHaveURLAsync(SettingsUrl());
         var settings = new DestinationSettingsPage(Page);
+        await settings.SettingsTab.ClickAsync();
         await Expect(Page.GetByText("Destination \"Demo profiles\" saved.")).ToBeVisibleAsync();
         await Expect(settings.Title).ToHaveTextAsync("Demo profiles");
         await Expect(settings.State).ToHaveTextAsync("Disabled");
@@ -57,6 +58,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         // A full reload (server-rendered HTML first) does not carry the secrets either.
         await Page.ReloadAsync();
         await Page.WaitForCircuitAsync();
+        await settings.SettingsTab.ClickAsync();
         await Expect(settings.State).ToHaveTextAsync("Disabled");
         html = await Page.ContentAsync();
         Assert.DoesNotContain("demo-write-key", html);
@@ -95,6 +97,7 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         await form.Save.ClickAsync();
 
         await Expect(Page).ToHaveURLAsync(SettingsUrl());
+        await new DestinationSettingsPage(Page).SettingsTab.ClickAsync();
         await Expect(Page.GetByTestId("destination-source")).ToContainTextAsync("Acme org");
         await Page.GotoAsync("destinations");
         await Page.WaitForCircuitAsync();

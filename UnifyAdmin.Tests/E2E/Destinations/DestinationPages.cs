@@ -36,6 +36,9 @@ public sealed class DestinationSettingsPage(IPage page)
     public ILocator EnableSwitch => page.GetByTestId("enable-switch");
 
     public ILocator Delete => page.GetByTestId("delete-destination");
+
+    /// <summary>The Settings tab (the page opens on Overview).</summary>
+    public ILocator SettingsTab => page.Locator(".mud-tab", new() { HasTextString = "Settings" });
 }
 
 /// <summary>The destinations list.</summary>

@@ -8,7 +8,7 @@ using UnifyAdmin.Core.Security;
 
 namespace UnifyAdmin.Features.Destinations;
 
-/// <summary>A destination's settings: the form (read-only for Viewers), the Enable switch and Delete for Admins.</summary>
+/// <summary>A destination's page: Overview (its mappings) and Settings (the form, read-only for Viewers), the Enable switch and Delete for Admins.</summary>
 public sealed partial class DestinationSettings : CancellableComponentBase
 {
     private DestinationDetails? details;
@@ -16,13 +16,19 @@ public sealed partial class DestinationSettings : CancellableComponentBase
     private bool loaded;
     private bool isAdmin;
     private bool busy;
+    private int activeTab;
 
     [Parameter]
     public Guid Id { get; set; }
 
+    /// <summary><c>?tab=settings</c> opens the Settings tab (Overview otherwise).</summary>
+    [SupplyParameterFromQuery]
+    public string? Tab { get; set; }
+
     protected override async Task OnParametersSetAsync()
     {
         isAdmin = (await ActorAsync()).IsInRole(Roles.Admin);
+        activeTab = string.Equals(Tab, "settings", StringComparison.OrdinalIgnoreCase) ? 1 : 0;
         await LoadAsync();
         if (details is null)
         {
