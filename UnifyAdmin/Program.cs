@@ -6,6 +6,7 @@ using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Segment;
 using UnifyAdmin.Core.Sources;
+using UnifyAdmin.Core.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -18,6 +19,7 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
+builder.Services.AddSync(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 
