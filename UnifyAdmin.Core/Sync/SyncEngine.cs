@@ -435,6 +435,12 @@ public sealed partial class SyncEngine(
                 }
 
                 var state = states.GetValueOrDefault(id);
+                if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
+                {
+                    // Given up on this very version; a new version of the record gets a fresh chance.
+                    continue;
+                }
+
                 if (record.IsDeleted)
                 {
                     if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
