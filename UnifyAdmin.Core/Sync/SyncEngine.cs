@@ -378,7 +378,8 @@ public sealed partial class SyncEngine(
     /// <summary>Stops the run before a call that would cross the source's share of the daily allowance.</summary>
     private void EnsureBudget(RunContext context)
     {
-        if (meter.Get(context.Source.Id) is not { Allowed: > 0 } usage)
+        // The first call of a run refreshes the usage header; before it, the meter may be hours old.
+        if (context.Run.ApiCalls == 0 || meter.Get(context.Source.Id) is not { Allowed: > 0 } usage)
         {
             return;
         }
