@@ -254,6 +254,14 @@ public sealed class SyncControl(
         }
     }
 
+    /// <summary>The API cost of resyncing one mapping from scratch.</summary>
+    public async Task<ApiCostEstimate?> EstimateResyncAsync(Guid mappingId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var sourceId = await (from m in db.Mappings join model in db.Models on m.ModelId equals model.Id where m.Id == mappingId select (Guid?)model.SourceId).FirstOrDefaultAsync(ct);
+        return sourceId is { } id ? await EstimateInitialSyncAsync(id, mappingId, ct) : null;
+    }
+
     public async Task<LastAndNext> LastAndNextAsync(Guid? sourceId, Guid? mappingId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -106,13 +106,28 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
 }
 
 /// <summary>At start, makes the scheduler's jobs match the saved sources (e.g. after a restore or a manual database edit).</summary>
-internal sealed class SyncScheduleBootstrapper(SyncScheduler scheduler, IDbContextFactory<AppDbContext> contexts, ILogger<SyncScheduleBootstrapper> logger) : IHostedService
+internal sealed class SyncScheduleBootstrapper(
+    SyncScheduler scheduler,
+    IDbContextFactory<AppDbContext> contexts,
+    Microsoft.Extensions.Options.IOptions<SchedulerOptions> options,
+    TimeProvider clock,
+    ILogger<SyncScheduleBootstrapper> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (!options.Value.Clustered)
+            {
+                // A single instance that starts finds no run of its own going on: those still "running" died with the process.
+                var now = clock.GetUtcNow();
+                await db.SyncRuns.Where(r => r.State == SyncRunState.Running).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.State, SyncRunState.Failed)
+                    .SetProperty(r => r.Reason, "The application stopped during this run. Everything up to its checkpoint was sent; the next run resumes from there.")
+                    .SetProperty(r => r.FinishedAt, now), cancellationToken);
+            }
+
             var ids = await db.Sources.Select(s => s.Id).ToListAsync(cancellationToken);
             foreach (var id in ids)
             {
