@@ -64,7 +64,11 @@ public static class SyncExtensions
                 }
             });
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddQuartzHostedService(o =>
+        {
+            o.WaitForJobsToComplete = true;
+            o.AutoStart = scheduling.Enabled;
+        });
         services.AddHostedService<SyncScheduleBootstrapper>();
         return services;
     }

@@ -32,7 +32,7 @@ public sealed class SchedulerOptions
 {
     public const string SectionName = "Scheduler";
 
-    /// <summary>False runs no scheduled or "Sync now" jobs in this instance (e.g. a read-only replica).</summary>
+    /// <summary>False stores schedules but runs no job in this instance (e.g. a maintenance tool over the same database).</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>True when several instances share one SQL Server database; never with SQLite.</summary>

@@ -47,6 +47,7 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             .WithIdentity(JobKeyFor(sourceId))
             .UsingJobData(SyncJob.SourceIdKey, sourceId.ToString())
             .StoreDurably()
+            .RequestRecovery()
             .Build();
         var trigger = BuildTrigger(sourceId, source.SyncIntervalMinutes, source.SyncCron);
         await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
@@ -75,7 +76,7 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
         var scheduler = await factory.GetScheduler(ct);
         if (!await scheduler.Exists(JobKeyFor(sourceId), ct))
         {
-            var job = JobBuilder.Create<SyncJob>().WithIdentity(JobKeyFor(sourceId)).UsingJobData(SyncJob.SourceIdKey, sourceId.ToString()).StoreDurably().Build();
+            var job = JobBuilder.Create<SyncJob>().WithIdentity(JobKeyFor(sourceId)).UsingJobData(SyncJob.SourceIdKey, sourceId.ToString()).StoreDurably().RequestRecovery().Build();
             await scheduler.AddJob(job, new AddJobOptions { Replace = true }, ct);
         }
 

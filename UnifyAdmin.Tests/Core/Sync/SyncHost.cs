@@ -20,7 +20,9 @@ public class SyncHost : AppHost
 {
     public const int Contacts = 450;
 
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings => BaseSettings;
+
+    protected static IEnumerable<KeyValuePair<string, string?>> BaseSettings =>
     [
         new("Demo:Salesforce:ObjectSizes:Contact", Contacts.ToString(CultureInfo.InvariantCulture)),
         new("Demo:Salesforce:DailyApiLimit", "1000000"),
@@ -31,6 +33,9 @@ public class SyncHost : AppHost
         new("Salesforce:RetryCount", "3"),
         new("Salesforce:RetryBaseDelay", "00:00:00.010"),
     ];
+
+    /// <summary>Where the flows' demo org and workspace live: this app's own demo unless a test hosts them elsewhere.</summary>
+    public virtual string DemoUrl(string path) => Url(path);
 
     public SalesforceDemoOrg Org => Services.GetRequiredService<SalesforceDemoOrg>();
 
@@ -53,7 +58,7 @@ public class SyncHost : AppHost
     public async Task<Guid> CreateSourceAsync(DateTimeOffset? historicalSince = null, int budgetPercent = 50)
     {
         var secrets = Services.GetRequiredService<SecretProtector>();
-        var login = new Uri(Url("/demo/salesforce"));
+        var login = new Uri(DemoUrl("/demo/salesforce"));
         var token = await Services.GetRequiredService<SalesforceOAuthClient>().ClientCredentialsAsync(login, "demo-client-id", "demo-client-secret", CancellationToken.None);
         var source = new Source
         {
@@ -88,8 +93,8 @@ public class SyncHost : AppHost
             Id = Guid.NewGuid(),
             Name = "Demo workspace " + Guid.NewGuid().ToString("N")[..6],
             Region = SegmentRegion.Us,
-            TrackingApiUrl = Url("/demo/segment"),
-            ProfileApiUrl = Url("/demo/segment-profiles"),
+            TrackingApiUrl = DemoUrl("/demo/segment"),
+            ProfileApiUrl = DemoUrl("/demo/segment-profiles"),
             Enabled = true,
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
