@@ -107,6 +107,14 @@ public sealed partial class SyncEngine(
 
         await using (var db = await contexts.CreateDbContextAsync(ct))
         {
+            foreach (var flow in flows)
+            {
+                // A mapping that never sent anything has no state to compare with: its first read skips the lookups.
+                flow.Fresh = !flow.Mapping.InitialSyncDone && flow.Mapping.CursorId is null
+                    && !await db.RecordStates.AnyAsync(s => s.MappingId == flow.Mapping.Id, ct)
+                    && !await db.RecordErrors.AnyAsync(e => e.MappingId == flow.Mapping.Id, ct);
+            }
+
             db.SyncRuns.Add(run);
             await db.SaveChangesAsync(ct);
         }
@@ -303,6 +311,11 @@ public sealed partial class SyncEngine(
                 await ThrowIfCancelRequestedAsync(context, ct);
             }
 
+            foreach (var flow in group.Flows)
+            {
+                flow.Fresh = false;
+            }
+
             await using (var db = await contexts.CreateDbContextAsync(ct))
             {
                 var ids = group.Flows.Select(f => f.Mapping.Id).ToList();
@@ -419,8 +432,13 @@ public sealed partial class SyncEngine(
         foreach (var flow in flows)
         {
             var mappingId = flow.Mapping.Id;
-            var states = await db.RecordStates.Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
-            var errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
+            var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+            var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
+            if (!flow.Fresh)
+            {
+                states = await db.RecordStates.Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
+                errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
+            }
             var pending = new List<Pending>(records.Count);
             foreach (var record in records)
             {

@@ -23,6 +23,9 @@ internal sealed class SyncFlow(Mapping mapping, DataModel model, Destination des
 
     public SyncRunMapping Counts { get; set; } = null!;
 
+    /// <summary>True while the mapping reads for the first time: no record state exists to compare with.</summary>
+    public bool Fresh { get; set; }
+
     /// <summary>The model fields this mapping reads: a schema change to one of them pauses the mapping.</summary>
     public IReadOnlySet<string> MappedFields { get; } = MappedFieldsOf(mapping);
 
