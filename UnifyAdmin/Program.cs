@@ -9,6 +9,7 @@ using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Segment;
 using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Security;
+using UnifyAdmin.Core.Sync;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,6 +25,7 @@ builder.Services.AddSources();
 builder.Services.AddDestinations();
 builder.Services.AddModels();
 builder.Services.AddMappings();
+builder.Services.AddSync(builder.Configuration);
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 

@@ -1,0 +1,717 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Mappings;
+using UnifyAdmin.Core.Models;
+using UnifyAdmin.Core.Persistence;
+using UnifyAdmin.Core.Salesforce;
+using UnifyAdmin.Core.Security;
+using UnifyAdmin.Core.Segment;
+using UnifyAdmin.Core.Sources;
+
+namespace UnifyAdmin.Core.Sync;
+
+/// <summary>
+/// Runs a source's syncs: per collection one queryAll stream in (SystemModstamp, Id) order, messages
+/// built per mapping and sent to Segment, and a checkpoint per mapping saved only after Segment
+/// accepted everything up to it, in the same transaction as the run's counts and record states.
+/// </summary>
+public sealed partial class SyncEngine(
+    IDbContextFactory<AppDbContext> contexts,
+    IServiceScopeFactory scopes,
+    ApiUsageMeter meter,
+    IOptions<SyncOptions> options,
+    TimeProvider clock,
+    ILogger<SyncEngine> logger)
+{
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
+    private readonly SyncOptions settings = options.Value;
+
+    /// <summary>True while this instance runs a sync of the source.</summary>
+    public bool IsRunning(Guid sourceId) => gates.TryGetValue(sourceId, out var gate) && gate.CurrentCount == 0;
+
+    /// <summary>
+    /// Runs every flow of the source once. Returns the run's id, or null when nothing could run (no flow,
+    /// source disabled or disconnected, or a run of this source is already going on in this instance).
+    /// </summary>
+    public async Task<Guid?> RunSourceAsync(Guid sourceId, SyncTrigger trigger, CancellationToken ct)
+    {
+        var gate = gates.GetOrAdd(sourceId, _ => new SemaphoreSlim(1, 1));
+        if (!await gate.WaitAsync(0, ct))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await RunCoreAsync(sourceId, trigger, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Guid?> RunCoreAsync(Guid sourceId, SyncTrigger trigger, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var secrets = scope.ServiceProvider.GetRequiredService<SecretProtector>();
+        Source? source;
+        List<SyncFlow> flows;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, ct);
+            if (source is null || !source.Enabled || source.ConnectionState != SourceConnectionState.Connected)
+            {
+                return null;
+            }
+
+            flows = await LoadFlowsAsync(db, sourceId, ct);
+            if (flows.Count == 0)
+            {
+                return null;
+            }
+
+            await PurgeOldRunsAsync(db, ct);
+        }
+
+        var now = clock.GetUtcNow();
+        var run = new SyncRun
+        {
+            Id = Guid.NewGuid(),
+            SourceId = sourceId,
+            Trigger = trigger,
+            Kind = trigger == SyncTrigger.Retry ? SyncRunKind.Retry : flows.Any(f => !f.Mapping.InitialSyncDone) ? SyncRunKind.Initial : SyncRunKind.Incremental,
+            State = SyncRunState.Running,
+            StartedAt = now,
+        };
+        foreach (var flow in flows)
+        {
+            flow.Counts = new SyncRunMapping
+            {
+                Id = Guid.NewGuid(),
+                RunId = run.Id,
+                MappingId = flow.Mapping.Id,
+                Kind = flow.Mapping.InitialSyncDone ? SyncRunKind.Incremental : SyncRunKind.Initial,
+                State = SyncRunState.Running,
+            };
+            run.Mappings.Add(flow.Counts);
+            flow.Tracking = SegmentEndpoints.For(flow.Destination.Region, string.IsNullOrWhiteSpace(flow.Destination.TrackingApiUrl) ? null : new Uri(flow.Destination.TrackingApiUrl)).Tracking;
+            flow.WriteKey = secrets.Unprotect(flow.Space.WriteKeyProtected) ?? "";
+        }
+
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            foreach (var flow in flows)
+            {
+                // A mapping that never sent anything has no state to compare with: its first read skips the lookups.
+                flow.Fresh = !flow.Mapping.InitialSyncDone && flow.Mapping.CursorId is null
+                    && !await db.RecordStates.AnyAsync(s => s.MappingId == flow.Mapping.Id, ct)
+                    && !await db.RecordErrors.AnyAsync(e => e.MappingId == flow.Mapping.Id, ct);
+            }
+
+            db.SyncRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+        }
+
+        logger.LogInformation("Sync run {RunId} of source {SourceId} started ({Kind}, {Flows} flows)", run.Id, sourceId, run.Kind, flows.Count);
+        var state = SyncRunState.Succeeded;
+        string? reason = null;
+        try
+        {
+            var sources = scope.ServiceProvider.GetRequiredService<SourceService>();
+            var client = await sources.CreateClientAsync(sourceId, ct)
+                ?? throw new SyncStopException(SyncRunState.Failed, "The source has no connection; connect it again.");
+            var context = new RunContext(run, source, client, scope.ServiceProvider.GetRequiredService<SegmentTrackingClient>());
+            foreach (var collection in flows.GroupBy(f => f.Model.Collection, StringComparer.OrdinalIgnoreCase))
+            {
+                await SyncCollectionAsync(context, collection.Key, [.. collection], ct);
+            }
+
+            if (flows.Any(f => f.Counts.Failed > 0))
+            {
+                state = SyncRunState.Partial;
+                reason = $"{flows.Sum(f => f.Counts.Failed):N0} records could not be sent; they are retried with their latest data on the next runs.";
+            }
+
+            if (flows.Any(f => f.Counts.State == SyncRunState.Paused))
+            {
+                state = SyncRunState.Partial;
+                reason = string.Join(" ", new[] { reason }.Concat(flows.Where(f => f.Counts.State == SyncRunState.Paused).Select(f => f.Counts.Reason)).Where(r => r is not null));
+            }
+        }
+        catch (SyncStopException stop)
+        {
+            (state, reason) = (stop.State, stop.Reason);
+        }
+        catch (SalesforceApiLimitExceededException)
+        {
+            state = SyncRunState.Paused;
+            reason = "Paused: API limit. Salesforce refused further calls (REQUEST_LIMIT_EXCEEDED): the org's daily API allowance is used up. The sync resumes from its checkpoint on a later run.";
+        }
+        catch (SalesforceReconnectRequiredException ex)
+        {
+            state = SyncRunState.Paused;
+            reason = $"Paused: the source needs reconnecting ({ex.Reason}). Reconnect it on the source's page; the sync then resumes from its checkpoint.";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            state = SyncRunState.Cancelled;
+            reason = "Stopped because the application shut down; the next run resumes from the checkpoint.";
+        }
+        catch (Exception ex) when (ex is SalesforceException or HttpRequestException or DbUpdateException or InvalidOperationException or JsonException)
+        {
+            state = SyncRunState.Failed;
+            reason = $"The run failed: {ex.Message} The checkpoint is kept; the next run resumes from it.";
+            logger.LogWarning(ex, "Sync run {RunId} failed", run.Id);
+        }
+
+        await FinishAsync(run, flows, state, reason);
+        logger.LogInformation("Sync run {RunId} ended {State}: {Read} records read, {Calls} API calls", run.Id, state, run.RecordsRead, run.ApiCalls);
+        return run.Id;
+    }
+
+    private async Task FinishAsync(SyncRun run, List<SyncFlow> flows, SyncRunState state, string? reason)
+    {
+        run.State = state;
+        run.Reason = reason;
+        run.FinishedAt = clock.GetUtcNow();
+        foreach (var flow in flows)
+        {
+            if (flow.Counts.State == SyncRunState.Running)
+            {
+                flow.Counts.State = state == SyncRunState.Partial && flow.Counts.Failed == 0 ? SyncRunState.Succeeded : state;
+                flow.Counts.Reason = flow.Counts.Failed > 0 && state is SyncRunState.Succeeded or SyncRunState.Partial
+                    ? $"{flow.Counts.Failed:N0} records could not be sent." : state == SyncRunState.Partial ? null : reason;
+                if (flow.Counts.Failed > 0 && state == SyncRunState.Partial)
+                {
+                    flow.Counts.State = SyncRunState.Partial;
+                }
+            }
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        db.SyncRuns.Update(run);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static async Task<List<SyncFlow>> LoadFlowsAsync(AppDbContext db, Guid sourceId, CancellationToken ct)
+    {
+        var rows = await (
+            from m in db.Mappings.AsNoTracking()
+            join model in db.Models.AsNoTracking() on m.ModelId equals model.Id
+            join d in db.Destinations.AsNoTracking().Include(d => d.Spaces) on m.DestinationId equals d.Id
+            where model.SourceId == sourceId && m.Enabled && d.Enabled && m.PausedReason == null
+            select new { m, model, d }).ToListAsync(ct);
+        var flows = new List<SyncFlow>();
+        foreach (var row in rows)
+        {
+            if (row.d.Spaces.FirstOrDefault(s => s.Id == row.m.ProfileSpaceId) is { } space)
+            {
+                flows.Add(new SyncFlow(row.m, row.model, row.d, space));
+            }
+        }
+
+        return flows;
+    }
+
+    private async Task PurgeOldRunsAsync(AppDbContext db, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow().AddDays(-settings.RunRetentionDays);
+        var old = await db.SyncRuns.Where(r => r.StartedAt < before).Select(r => r.Id).Take(500).ToListAsync(ct);
+        if (old.Count > 0)
+        {
+            await db.SyncRunMappings.Where(m => old.Contains(m.RunId)).ExecuteDeleteAsync(ct);
+            await db.SyncRuns.Where(r => old.Contains(r.Id)).ExecuteDeleteAsync(ct);
+        }
+    }
+
+    private sealed class RunContext(SyncRun run, Source source, ISalesforceClient client, SegmentTrackingClient segment)
+    {
+        public SyncRun Run { get; } = run;
+
+        public Source Source { get; } = source;
+
+        public ISalesforceClient Client { get; } = client;
+
+        public SegmentTrackingClient Segment { get; } = segment;
+
+        public DateTimeOffset LastSampleAt { get; set; } = DateTimeOffset.MinValue;
+    }
+
+    /// <summary>Flows of one collection that one read serves: same filter, same cursor.</summary>
+    private sealed record ReadGroup(SyncCursor? Cursor, bool InitialDone, ModelFilter? Filter, List<SyncFlow> Flows, List<string> Fields);
+
+    private async Task SyncCollectionAsync(RunContext context, string collection, List<SyncFlow> flows, CancellationToken ct)
+    {
+        EnsureBudget(context);
+        var fieldPaths = flows.SelectMany(f => f.Model.Fields).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var schema = await ModelSchema.LoadAsync(context.Client, collection, fieldPaths, ct);
+        context.Run.ApiCalls += 1 + schema.Parents.Count;
+
+        var live = new List<SyncFlow>();
+        foreach (var flow in flows)
+        {
+            if (await CheckDriftAsync(context, flow, schema, ct))
+            {
+                flow.Builder = new MappingMessageBuilder(flow.Mapping, schema.FieldTypes(flow.Model.Fields));
+                live.Add(flow);
+            }
+        }
+
+        var cursorField = SoqlQuery.ChooseCursorField(schema.Collection) ?? "SystemModstamp";
+        var groups = live
+            .GroupBy(f => (Filter: JsonSerializer.Serialize(f.Model.Filter), f.Mapping.InitialSyncDone, f.Mapping.CursorModstamp?.UtcTicks, f.Mapping.CursorId))
+            .Select(g =>
+            {
+                var first = g.First().Mapping;
+                SyncCursor? cursor = first.CursorModstamp is { } at && first.CursorId is { } id ? new SyncCursor(at, id) : null;
+                var fields = g.SelectMany(f => f.Model.Fields).Append("Id").Append(cursorField)
+                    .Concat(schema.Collection.FindField("IsDeleted") is null ? [] : ["IsDeleted"])
+                    .Where(p => schema.FindField(p) is not null)
+                    .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                return new ReadGroup(cursor, g.Key.InitialSyncDone, g.First().Model.Filter, [.. g], fields);
+            })
+            .ToList();
+
+        foreach (var group in groups)
+        {
+            await RetryFailedAsync(context, schema, cursorField, group, ct);
+            var readFrom = group.InitialDone ? group.Cursor?.Modstamp - settings.Lookback : context.Source.HistoricalSince;
+            if (!group.InitialDone && group.Cursor is { } resume)
+            {
+                // An initial sync interrupted by a crash or a pause resumes near its checkpoint, not at the start.
+                readFrom = resume.Modstamp - settings.Lookback;
+            }
+
+            var query = schema.Query(group.Fields, group.Filter, readFrom is { } from ? Soql.GreaterOrEqual(cursorField, from) : null)
+                .OrderBy(cursorField).OrderBy("Id");
+            var started = clock.GetUtcNow();
+            var first = true;
+            await foreach (var page in ReadPagesAsync(context, query.ToSoql(), ct))
+            {
+                if (first)
+                {
+                    context.Run.EstimatedRecords = (context.Run.EstimatedRecords ?? 0) + page.TotalSize;
+                    first = false;
+                }
+
+                context.Run.RecordsRead += page.Records.Count;
+                foreach (var flow in group.Flows)
+                {
+                    flow.Counts.RecordsRead += page.Records.Count;
+                }
+
+                await ProcessPageAsync(context, group.Flows, page.Records, cursorField, checkpoint: true, ct);
+                await ThrowIfCancelRequestedAsync(context, ct);
+            }
+
+            foreach (var flow in group.Flows)
+            {
+                flow.Fresh = false;
+            }
+
+            await using (var db = await contexts.CreateDbContextAsync(ct))
+            {
+                var ids = group.Flows.Select(f => f.Mapping.Id).ToList();
+                await db.Mappings.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(u => u.SetProperty(m => m.InitialSyncDone, true), ct);
+            }
+
+            if (group.InitialDone && group.Cursor is { } previous)
+            {
+                await ApplyHardDeletesAsync(context, collection, group, previous.Modstamp - settings.Lookback, started, ct);
+            }
+        }
+    }
+
+    /// <summary>Reads pages one ahead of processing, checking the API budget before asking for each page.</summary>
+    private async IAsyncEnumerable<SalesforceQueryPage> ReadPagesAsync(RunContext context, string soql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = System.Threading.Channels.Channel.CreateBounded<SalesforceQueryPage>(1);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var producer = Task.Run(async () =>
+        {
+            try
+            {
+                await using var pages = context.Client.QueryPagesAsync(soql, includeDeleted: true, settings.PageSize, stop.Token).GetAsyncEnumerator(stop.Token);
+                while (true)
+                {
+                    EnsureBudget(context);
+                    if (!await pages.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    Interlocked.Increment(ref apiCallsPending);
+                    await channel.Writer.WriteAsync(pages.Current, stop.Token);
+                }
+
+                channel.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.TryComplete(ex);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(ct))
+            {
+                while (channel.Reader.TryRead(out var page))
+                {
+                    context.Run.ApiCalls += Interlocked.Exchange(ref apiCallsPending, 0);
+                    yield return page;
+                }
+            }
+
+            context.Run.ApiCalls += Interlocked.Exchange(ref apiCallsPending, 0);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await producer;
+            }
+            catch (OperationCanceledException)
+            {
+                // The consumer stopped early; the producer's cancellation is expected.
+            }
+        }
+    }
+
+    private long apiCallsPending;
+
+    /// <summary>Stops the run before a call that would cross the source's share of the daily allowance.</summary>
+    private void EnsureBudget(RunContext context)
+    {
+        // The first call of a run refreshes the usage header; before it, the meter may be hours old.
+        if (context.Run.ApiCalls == 0 || meter.Get(context.Source.Id) is not { Allowed: > 0 } usage)
+        {
+            return;
+        }
+
+        var budget = usage.Allowed * Math.Clamp(context.Source.ApiBudgetPercent, 1, 100) / 100;
+        if (usage.Used + 1 > budget)
+        {
+            throw new SyncStopException(
+                SyncRunState.Paused,
+                $"Paused: API budget. The org has used {usage.Used:N0} of {usage.Allowed:N0} daily API calls; this source may use {context.Source.ApiBudgetPercent}% ({budget:N0}). The sync resumes from its checkpoint when the allowance frees up.");
+        }
+    }
+
+    private async Task ThrowIfCancelRequestedAsync(RunContext context, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await db.SyncRuns.Where(r => r.Id == context.Run.Id).Select(r => r.CancelRequested).FirstAsync(ct))
+        {
+            throw new SyncStopException(SyncRunState.Cancelled, "Cancelled by an admin. Everything up to the checkpoint was sent; the next run resumes from it.");
+        }
+    }
+
+    private sealed record Pending(SyncFlow Flow, SalesforceRecord Record, SegmentMessage Message, string Hash, SyncCursor Cursor, bool Deleted);
+
+    /// <summary>Builds, sends and checkpoints one page of records for every flow of a read.</summary>
+    private async Task ProcessPageAsync(RunContext context, List<SyncFlow> flows, IReadOnlyList<SalesforceRecord> records, string cursorField, bool checkpoint, CancellationToken ct)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var pageEnd = CursorOf(records[^1], cursorField, now);
+        foreach (var flow in flows)
+        {
+            var mappingId = flow.Mapping.Id;
+            var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+            var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
+            if (!flow.Fresh)
+            {
+                states = await db.RecordStates.Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
+                errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
+            }
+            var pending = new List<Pending>(records.Count);
+            foreach (var record in records)
+            {
+                if (record.Id is not { } id)
+                {
+                    continue;
+                }
+
+                var cursor = CursorOf(record, cursorField, now);
+                if (!checkpoint)
+                {
+                    flow.Counts.Retried++;
+                }
+
+                var state = states.GetValueOrDefault(id);
+                if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
+                {
+                    // Given up on this very version; a new version of the record gets a fresh chance.
+                    continue;
+                }
+
+                if (record.IsDeleted)
+                {
+                    if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
+                    {
+                        continue;
+                    }
+
+                    flow.Counts.Deleted++;
+                    state = Upsert(db, states, mappingId, id, cursor.Modstamp, now);
+                    state.State = RecordSyncState.Deleted;
+                    if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
+                    {
+                        pending.Add(new Pending(flow, record, deleted, "deleted", cursor, true));
+                    }
+
+                    continue;
+                }
+
+                var build = flow.Builder.Build(record, now);
+                if (build.Message is not { } message)
+                {
+                    Fail(db, context, flow, states, errors, id, cursor.Modstamp, build.Error ?? "The message could not be built.", Sample(flow, record), now);
+                    continue;
+                }
+
+                var hash = PayloadHash(message);
+                if (state is { State: RecordSyncState.Sent } && state.PayloadHash == hash)
+                {
+                    flow.Counts.Unchanged++;
+                    Resolve(errors, id);
+                    continue;
+                }
+
+                pending.Add(new Pending(flow, record, message, hash, cursor, false));
+            }
+
+            await SendAsync(db, context, flow, pending, states, errors, now, ct);
+            if (checkpoint)
+            {
+                var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
+                if (current is null || pageEnd.CompareTo(current.Value) > 0)
+                {
+                    flow.Mapping.CursorModstamp = pageEnd.Modstamp;
+                    flow.Mapping.CursorId = pageEnd.Id;
+                }
+            }
+        }
+
+        await SaveCheckpointAsync(db, context, flows, checkpoint, ct);
+    }
+
+    private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+    {
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var byMessage = new Dictionary<string, Pending>(pending.Count, StringComparer.Ordinal);
+        using var batcher = context.Segment.CreateBatcher();
+        foreach (var item in pending)
+        {
+            byMessage[item.Message.MessageId] = item;
+            if (batcher.Add(item.Message) is { } full)
+            {
+                using (full)
+                {
+                    await SendBatchAsync(full);
+                }
+            }
+        }
+
+        if (batcher.Flush() is { } last)
+        {
+            using (last)
+            {
+                await SendBatchAsync(last);
+            }
+        }
+
+        foreach (var refused in batcher.TakeRefused())
+        {
+            if (byMessage.TryGetValue(refused.MessageId, out var item))
+            {
+                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, refused.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+            }
+        }
+
+        async Task SendBatchAsync(SegmentBatch batch)
+        {
+            var result = await context.Segment.SendBatchAsync(flow.Tracking, flow.WriteKey, batch, ct);
+            context.Run.BytesSent += batch.ByteCount;
+            flow.Counts.MessagesSent += batch.Count;
+            if (result.Failed.Count > 0 && !result.Failed[0].Reason.Contains("rejected the batch (400)", StringComparison.Ordinal))
+            {
+                // Outages, rate-limit storms and refused write keys are not the records' fault: keep the checkpoint and end the run.
+                throw new SyncStopException(SyncRunState.Failed, $"Segment did not accept the messages: {result.Failed[0].Reason} The checkpoint is kept; the next run resumes from it.");
+            }
+
+            foreach (var messageId in result.Accepted)
+            {
+                var item = byMessage[messageId];
+                var id = item.Record.Id!;
+                flow.Counts.Accepted++;
+                var state = Upsert(db, states, flow.Mapping.Id, id, item.Cursor.Modstamp, now);
+                state.State = item.Deleted ? RecordSyncState.Deleted : RecordSyncState.Sent;
+                state.PayloadHash = item.Deleted ? null : item.Hash;
+                state.MessageId = messageId;
+                Resolve(errors, id);
+            }
+
+            foreach (var failure in result.Failed)
+            {
+                var item = byMessage[failure.MessageId];
+                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, failure.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+            }
+        }
+    }
+
+    private void Fail(AppDbContext db, RunContext context, SyncFlow flow, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, string recordId, DateTimeOffset modstamp, string reason, string? sample, DateTimeOffset now)
+    {
+        flow.Counts.Failed++;
+        var state = Upsert(db, states, flow.Mapping.Id, recordId, modstamp, now);
+        state.State = RecordSyncState.Failed;
+        if (!errors.TryGetValue(recordId, out var error))
+        {
+            error = new RecordError
+            {
+                MappingId = flow.Mapping.Id,
+                RunId = context.Run.Id,
+                RecordId = recordId,
+                Reason = reason,
+                FirstSeenAt = now,
+                Attempts = 0,
+                State = RecordErrorState.Open,
+            };
+            db.RecordErrors.Add(error);
+            errors[recordId] = error;
+        }
+
+        if (error.Attempts == 0 || error.RunId != context.Run.Id)
+        {
+            error.Attempts++;
+        }
+
+        error.RunId = context.Run.Id;
+        error.Reason = Truncate(reason, 2000)!;
+        error.PayloadSample = sample;
+        error.LastSeenAt = now;
+        if (error.Attempts >= settings.MaxRecordAttempts || now - error.FirstSeenAt >= settings.GiveUpAfter)
+        {
+            error.State = RecordErrorState.GivenUp;
+            state.State = RecordSyncState.GivenUp;
+            flow.Counts.GivenUp++;
+        }
+    }
+
+    private static void Resolve(Dictionary<string, RecordError> errors, string recordId)
+    {
+        if (errors.TryGetValue(recordId, out var error) && error.State == RecordErrorState.Open)
+        {
+            error.State = RecordErrorState.Resolved;
+        }
+    }
+
+    private static RecordState Upsert(AppDbContext db, Dictionary<string, RecordState> states, Guid mappingId, string recordId, DateTimeOffset modstamp, DateTimeOffset now)
+    {
+        if (!states.TryGetValue(recordId, out var state))
+        {
+            state = new RecordState { MappingId = mappingId, RecordId = recordId };
+            db.RecordStates.Add(state);
+            states[recordId] = state;
+        }
+
+        state.SystemModstamp = modstamp;
+        state.UpdatedAt = now;
+        return state;
+    }
+
+    /// <summary>Saves the cursors, the run's counts, the record states and errors in one transaction.</summary>
+    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, List<SyncFlow> flows, bool checkpoint, CancellationToken ct)
+    {
+        var run = context.Run;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await db.SyncRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.RecordsRead, run.RecordsRead)
+            .SetProperty(r => r.ApiCalls, run.ApiCalls)
+            .SetProperty(r => r.BytesSent, run.BytesSent)
+            .SetProperty(r => r.EstimatedRecords, run.EstimatedRecords), ct);
+        foreach (var flow in flows)
+        {
+            var c = flow.Counts;
+            await db.SyncRunMappings.Where(m => m.Id == c.Id).ExecuteUpdateAsync(u => u
+                .SetProperty(m => m.RecordsRead, c.RecordsRead)
+                .SetProperty(m => m.MessagesSent, c.MessagesSent)
+                .SetProperty(m => m.Accepted, c.Accepted)
+                .SetProperty(m => m.Failed, c.Failed)
+                .SetProperty(m => m.Deleted, c.Deleted)
+                .SetProperty(m => m.Retried, c.Retried)
+                .SetProperty(m => m.GivenUp, c.GivenUp)
+                .SetProperty(m => m.Unchanged, c.Unchanged), ct);
+            if (checkpoint && flow.Mapping.CursorModstamp is { } at)
+            {
+                var id = flow.Mapping.CursorId;
+                await db.Mappings.Where(m => m.Id == flow.Mapping.Id).ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.CursorModstamp, at)
+                    .SetProperty(m => m.CursorId, id), ct);
+            }
+        }
+
+        var now = clock.GetUtcNow();
+        if (now - context.LastSampleAt >= settings.UsageSampleInterval && meter.Get(context.Source.Id) is { } usage)
+        {
+            db.ApiUsageSamples.Add(new ApiUsageSample { SourceId = context.Source.Id, At = now, Used = usage.Used, Allowed = usage.Allowed });
+            await db.SaveChangesAsync(ct);
+            context.LastSampleAt = now;
+        }
+
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private static SyncCursor CursorOf(SalesforceRecord record, string cursorField, DateTimeOffset fallback)
+        => new(Modstamp(record.GetPath(cursorField)) ?? fallback, record.Id ?? "");
+
+    /// <summary>SystemModstamp as a DateTimeOffset or as Salesforce's text (<c>2024-03-05T17:03:29.000+0000</c>).</summary>
+    internal static DateTimeOffset? Modstamp(object? value) => value switch
+    {
+        DateTimeOffset at => at,
+        string text when SalesforceDateTime.TryParseDateTime(text.AsSpan(), out var parsed) => parsed,
+        _ => null,
+    };
+
+    /// <summary>A hash of what a message says (identifiers and traits, not its id or timestamp).</summary>
+    internal static string PayloadHash(SegmentMessage message)
+    {
+        var groupId = (message as GroupMessage)?.GroupId;
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new object?[] { message.Type, message.UserId, message.AnonymousId, groupId, message.Traits });
+        return Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16));
+    }
+
+    private static string? Sample(SyncFlow flow, SalesforceRecord record)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var field in flow.Model.Fields)
+        {
+            values[field] = flow.Builder.Value(record, field);
+        }
+
+        return Truncate(JsonSerializer.Serialize(values));
+    }
+
+    private static string? Truncate(string? text, int max = 1000) => text is null || text.Length <= max ? text : text[..max] + "…";
+}

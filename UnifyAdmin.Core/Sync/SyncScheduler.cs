@@ -1,0 +1,145 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quartz;
+using UnifyAdmin.Core.Persistence;
+
+namespace UnifyAdmin.Core.Sync;
+
+/// <summary>The durable Quartz job of one source: resolves the engine and runs the source's syncs.</summary>
+[DisallowConcurrentExecution]
+public sealed class SyncJob(SyncEngine engine) : IJob
+{
+    public const string SourceIdKey = "sourceId";
+    public const string TriggerKindKey = "trigger";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var data = context.MergedJobDataMap;
+        var sourceId = Guid.Parse(data.GetString(SourceIdKey)!);
+        var trigger = data.ContainsKey(TriggerKindKey) && Enum.TryParse<SyncTrigger>(data.GetString(TriggerKindKey), out var kind) ? kind : SyncTrigger.Schedule;
+        await engine.RunSourceAsync(sourceId, trigger, cancellationToken);
+    }
+}
+
+/// <summary>Keeps one Quartz job per source whose trigger follows the source's schedule.</summary>
+public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<AppDbContext> contexts, TimeProvider clock, ILogger<SyncScheduler> logger)
+{
+    public const string Group = "sync";
+
+    public static JobKey JobKeyFor(Guid sourceId) => new(sourceId.ToString("N"), Group);
+
+    public static TriggerKey TriggerKeyFor(Guid sourceId) => new(sourceId.ToString("N"), Group);
+
+    /// <summary>Creates, replaces or removes the source's job to match its enabled flag and schedule.</summary>
+    public async Task ApplyAsync(Guid sourceId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var source = await db.Sources.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sourceId, ct);
+        var scheduler = await factory.GetScheduler(ct);
+        if (source is null || !source.Enabled)
+        {
+            await scheduler.DeleteJob(JobKeyFor(sourceId), ct);
+            return;
+        }
+
+        var job = JobBuilder.Create<SyncJob>()
+            .WithIdentity(JobKeyFor(sourceId))
+            .UsingJobData(SyncJob.SourceIdKey, sourceId.ToString())
+            .StoreDurably()
+            .RequestRecovery()
+            .Build();
+        var trigger = BuildTrigger(sourceId, source.SyncIntervalMinutes, source.SyncCron);
+        await scheduler.ScheduleJob(job, [trigger], new ScheduleJobOptions { Replace = true }, ct);
+        logger.LogInformation("Source {SourceId} scheduled: {Schedule}", sourceId, source.SyncCron ?? $"every {source.SyncIntervalMinutes} min");
+    }
+
+    private ITrigger BuildTrigger(Guid sourceId, int intervalMinutes, string? cron)
+    {
+        var builder = TriggerBuilder.Create().WithIdentity(TriggerKeyFor(sourceId)).ForJob(JobKeyFor(sourceId));
+        if (!string.IsNullOrWhiteSpace(cron))
+        {
+            // After downtime: one catch-up run now, then the normal cron times (never one run per missed time).
+            return builder.WithCronSchedule(cron.Trim(), c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
+        }
+
+        var interval = TimeSpan.FromMinutes(Math.Clamp(intervalMinutes, 15, 1440));
+        return builder
+            .StartAt(clock.GetUtcNow() + interval)
+            .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
+            .Build();
+    }
+
+    /// <summary>Runs the source's job now ("Sync now"); the job never overlaps itself.</summary>
+    public async Task TriggerNowAsync(Guid sourceId, CancellationToken ct)
+    {
+        var scheduler = await factory.GetScheduler(ct);
+        if (!await scheduler.Exists(JobKeyFor(sourceId), ct))
+        {
+            var job = JobBuilder.Create<SyncJob>().WithIdentity(JobKeyFor(sourceId)).UsingJobData(SyncJob.SourceIdKey, sourceId.ToString()).StoreDurably().RequestRecovery().Build();
+            await scheduler.AddJob(job, new AddJobOptions { Replace = true }, ct);
+        }
+
+        await scheduler.TriggerJob(JobKeyFor(sourceId), new JobDataMap { [SyncJob.TriggerKindKey] = nameof(SyncTrigger.Manual) }, ct);
+    }
+
+    /// <summary>When the source's next scheduled run is due, or null when none is scheduled.</summary>
+    public async Task<DateTimeOffset?> NextRunAsync(Guid sourceId, CancellationToken ct)
+    {
+        var scheduler = await factory.GetScheduler(ct);
+        var trigger = await scheduler.GetTrigger(TriggerKeyFor(sourceId), ct);
+        return trigger?.NextFireTimeUtc;
+    }
+
+    /// <summary>Checks a cron expression; null when valid, else why not.</summary>
+    public static string? ValidateCron(string cron)
+    {
+        try
+        {
+            _ = new CronExpression(cron.Trim());
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
+    }
+}
+
+/// <summary>At start, makes the scheduler's jobs match the saved sources (e.g. after a restore or a manual database edit).</summary>
+internal sealed class SyncScheduleBootstrapper(
+    SyncScheduler scheduler,
+    IDbContextFactory<AppDbContext> contexts,
+    Microsoft.Extensions.Options.IOptions<SchedulerOptions> options,
+    TimeProvider clock,
+    ILogger<SyncScheduleBootstrapper> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (!options.Value.Clustered)
+            {
+                // A single instance that starts finds no run of its own going on: those still "running" died with the process.
+                var now = clock.GetUtcNow();
+                await db.SyncRuns.Where(r => r.State == SyncRunState.Running).ExecuteUpdateAsync(u => u
+                    .SetProperty(r => r.State, SyncRunState.Failed)
+                    .SetProperty(r => r.Reason, "The application stopped during this run. Everything up to its checkpoint was sent; the next run resumes from there.")
+                    .SetProperty(r => r.FinishedAt, now), cancellationToken);
+            }
+
+            var ids = await db.Sources.Select(s => s.Id).ToListAsync(cancellationToken);
+            foreach (var id in ids)
+            {
+                await scheduler.ApplyAsync(id, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not bring the sync schedules up to date");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,181 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using UnifyAdmin.Core.Mappings;
+using UnifyAdmin.Core.Security;
+using UnifyAdmin.Core.Sync;
+using UnifyAdmin.Demo.Salesforce;
+using UnifyAdmin.Demo.Segment;
+using UnifyAdmin.Tests.Infrastructure;
+
+namespace UnifyAdmin.Tests.Core.Sync;
+
+/// <summary>Drift, limits, expired tokens, outages, cancel and resync: every run ends where an admin can see why, and nothing is lost.</summary>
+public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
+{
+    private static readonly ClaimsPrincipal Admin = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin"), new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+
+    private async Task AssertEveryContactDeliveredAsync()
+        => Assert.Equal(SyncHost.Contacts, host.Delivered().Select(m => m.UserId).Distinct().Count());
+
+    [Fact]
+    public async Task A_removed_or_retyped_mapped_field_pauses_only_the_mapping_that_sends_it()
+    {
+        host.ResetDemo();
+        var source = await host.CreateSourceAsync();
+        var destination = await host.CreateDestinationAsync();
+        var model = await host.CreateModelAsync(source, "Email", "FirstName", "LastName", "Title", "Department");
+        var usesTitle = await host.CreateMappingAsync(model, destination, traits: [new("title", "Title")]);
+        var emailOnly = await host.CreateMappingAsync(model, destination, traits: [new("email", "Email")]);
+        host.Org.RemoveField("Contact", "Title");
+        host.Org.RetypeField("Contact", "Department", "double");
+
+        var run = await host.RunAsync(source);
+
+        var paused = await host.GetMappingAsync(usesTitle);
+        Assert.Contains("Title", paused.PausedReason);
+        Assert.Contains("removed", paused.PausedReason);
+        Assert.Null((await host.GetMappingAsync(emailOnly)).PausedReason);
+        Assert.Equal(SyncRunState.Paused, run.Mappings.Single(m => m.MappingId == usesTitle).State);
+        Assert.Equal(SyncHost.Contacts, run.Mappings.Single(m => m.MappingId == emailOnly).Accepted);
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await host.Db.CreateDbContextAsync(ct);
+        var notices = await db.SchemaNotices.Where(n => n.ModelId == model).ToListAsync(ct);
+        Assert.Contains(notices, n => n.MappingId == usesTitle && n.Message.Contains("Title", StringComparison.Ordinal));
+        Assert.Contains(notices, n => n.MappingId == null && n.Message.Contains("Department", StringComparison.Ordinal) && n.Message.Contains("double", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_api_budget_guard_pauses_before_crossing_and_the_limit_refusal_pauses_at_a_checkpoint()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        // 1,000,000 allowed; leave 400,000: used 60% is above the 50% budget.
+        host.Org.SetRemainingApiCalls(400_000);
+        await host.Services.GetRequiredService<UnifyAdmin.Core.Salesforce.ApiUsageMeter>().Let(m => m.Record(flow.Source, new(600_000, 1_000_000)));
+
+        var budget = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Paused, budget.State);
+        Assert.StartsWith("Paused: API budget", budget.Reason);
+        Assert.Empty(host.Delivered());
+
+        // Another integration spent the allowance since the last header: Salesforce refuses the run's first call.
+        host.Org.SetRemainingApiCalls(0);
+        var limited = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Paused, limited.State);
+        Assert.StartsWith("Paused: API limit", limited.Reason);
+        Assert.Null((await host.GetMappingAsync(flow.Mapping)).CursorId);
+
+        host.Org.Reset();
+        var resumed = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Succeeded, resumed.State);
+        await AssertEveryContactDeliveredAsync();
+    }
+
+    [Fact]
+    public async Task An_expired_session_and_503_pages_mid_run_are_survived()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        host.Org.ExpireAccessTokens();
+        host.Org.InjectFaults(503, 2);
+
+        var run = await host.RunAsync(flow.Source);
+
+        Assert.Equal(SyncRunState.Succeeded, run.State);
+        await AssertEveryContactDeliveredAsync();
+    }
+
+    [Fact]
+    public async Task A_429_storm_beyond_retries_fails_the_run_keeping_the_checkpoint_and_the_next_run_delivers_everything()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        host.Segment.InjectFaults(new SegmentDemoFault("429", Count: 10, RetryAfterSeconds: 0));
+
+        var failed = await host.RunAsync(flow.Source);
+
+        Assert.Equal(SyncRunState.Failed, failed.State);
+        Assert.Contains("429", failed.Reason);
+        Assert.Null((await host.GetMappingAsync(flow.Mapping)).CursorId);
+        host.Segment.Reset();
+        var next = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Succeeded, next.State);
+        await AssertEveryContactDeliveredAsync();
+    }
+
+    [Fact]
+    public async Task Cancel_stops_at_a_batch_boundary_and_resync_from_scratch_reads_everything_again()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        host.Org.SetResponseDelay(TimeSpan.FromMilliseconds(300));
+        var running = host.Engine.RunSourceAsync(flow.Source, SyncTrigger.Manual, CancellationToken.None);
+        Guid runId = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = await host.Db.CreateDbContextAsync();
+            runId = await db.SyncRuns.Where(r => r.SourceId == flow.Source && r.RecordsRead > 0).Select(r => r.Id).FirstOrDefaultAsync();
+            return runId != default;
+        }, "the run read its first page");
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Empty(await scope.ServiceProvider.GetRequiredService<SyncControl>().CancelAsync(Admin, runId, CancellationToken.None));
+        }
+
+        await running;
+        host.Org.SetResponseDelay(TimeSpan.Zero);
+        var cancelled = await host.GetRunAsync(runId);
+        Assert.Equal(SyncRunState.Cancelled, cancelled.State);
+        Assert.True(cancelled.RecordsRead < SyncHost.Contacts);
+        Assert.Equal(cancelled.Mappings.Single().Accepted, host.Delivered().Count);
+        Assert.NotNull((await host.GetMappingAsync(flow.Mapping)).CursorId);
+
+        var finished = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Succeeded, finished.State);
+        await AssertEveryContactDeliveredAsync();
+
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.Empty(await scope.ServiceProvider.GetRequiredService<SyncControl>().ResyncFromScratchAsync(Admin, flow.Mapping, CancellationToken.None));
+        }
+
+        var again = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunKind.Initial, again.Kind);
+        Assert.Equal(SyncHost.Contacts, again.RecordsRead);
+        Assert.Equal(SyncHost.Contacts, again.Mappings.Single().MessagesSent);
+    }
+
+    [Fact]
+    public async Task Sync_now_runs_the_sources_quartz_job_and_the_schedule_shows_the_next_run()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        await using var scope = host.Services.CreateAsyncScope();
+        var control = scope.ServiceProvider.GetRequiredService<SyncControl>();
+        Assert.Empty(await control.SaveScheduleAsync(Admin, flow.Source, 30, null, CancellationToken.None));
+        Assert.NotEmpty(await control.SaveScheduleAsync(Admin, flow.Source, 5, null, CancellationToken.None));
+        Assert.NotEmpty(await control.SaveScheduleAsync(Admin, flow.Source, 60, "not a cron", CancellationToken.None));
+
+        Assert.Empty(await control.SyncNowAsync(Admin, flow.Source, CancellationToken.None));
+
+        await Eventually.TrueAsync(async () =>
+        {
+            var last = await control.LastAndNextAsync(flow.Source, null, CancellationToken.None);
+            return last.Last is { State: SyncRunState.Succeeded };
+        }, "the manual run succeeded", TimeSpan.FromSeconds(30));
+        var state = await control.LastAndNextAsync(flow.Source, null, CancellationToken.None);
+        Assert.Equal(SyncTrigger.Manual, state.Last!.Trigger);
+        Assert.NotNull(state.Next);
+        Assert.InRange(state.Next!.Value, DateTimeOffset.UtcNow.AddMinutes(25), DateTimeOffset.UtcNow.AddMinutes(31));
+        await AssertEveryContactDeliveredAsync();
+    }
+}
+
+internal static class TestExtensions
+{
+    public static Task Let<T>(this T value, Action<T> action)
+    {
+        action(value);
+        return Task.CompletedTask;
+    }
+}
