@@ -1,6 +1,8 @@
 using UnifyAdmin;
 using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
+using UnifyAdmin.Core.Monitoring;
+using UnifyAdmin.Features.Monitoring;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -18,6 +20,8 @@ builder.Services.AddSalesforceClient(builder.Configuration);
 builder.Services.AddSegmentClients(builder.Configuration);
 builder.Services.AddSources();
 builder.Services.AddDestinations();
+builder.Services.AddMonitoring(builder.Configuration);
+builder.Services.AddMonitoringWeb();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 
@@ -25,7 +29,9 @@ var app = builder.Build();
 
 await app.PrepareDatabaseAsync();
 app.UseWeb();
+app.UseMonitoring();
 app.MapOperations();
+app.MapMonitoring();
 app.MapDemo();
 app.MapWeb();
 

@@ -31,6 +31,7 @@ public static class MonitoringExtensions
         services.ConfigureDbContext<SqlServerAppDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
 
         services.AddSingleton<FlowStatusReader>();
+        services.AddSingleton<DashboardCharts>();
         services.AddSingleton<RunDetailQueries>();
         services.AddSingleton<AuditLogQueries>();
         services.AddSingleton<IRetryRequester, RecordingRetryRequester>();
