@@ -41,7 +41,8 @@ public static class MonitoringExtensions
         services.AddSingleton<WebhookQueue>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookService>();
-        services.AddHttpClient(WebhookSender.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        // A webhook URL is a credential: no request logging, which would write it out.
+        services.AddHttpClient(WebhookSender.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
         services.AddSingleton<IFlowStateEvaluator, AlertEvaluator>();
         services.AddHostedService<WebhookDispatcher>();
         services.AddHostedService<AlertEvaluationService>();

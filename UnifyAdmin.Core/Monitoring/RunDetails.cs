@@ -50,11 +50,12 @@ public sealed class RunDetailQueries(IDbContextFactory<AppDbContext> contexts)
     public async Task<IReadOnlyList<ErrorGroup>> GroupsAsync(Guid runId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.RecordErrors.Where(e => e.RunId == runId)
+        var rows = await db.RecordErrors.Where(e => e.RunId == runId)
             .GroupBy(e => e.Reason)
-            .Select(g => new ErrorGroup(g.Key, g.Count()))
+            .Select(g => new { Reason = g.Key, Count = g.Count() })
             .OrderByDescending(g => g.Count).ThenBy(g => g.Reason)
             .ToListAsync(ct);
+        return rows.Select(g => new ErrorGroup(g.Reason, g.Count)).ToList();
     }
 
     /// <summary>One page of the records of a group, in a stable order.</summary>
