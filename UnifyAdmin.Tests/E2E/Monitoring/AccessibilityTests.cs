@@ -51,6 +51,10 @@ public sealed class AccessibilityTests(AppHost host, BrowserFixture browsers)
             }
 
             await Expect(Page.Locator(".mud-progress-linear-indeterminate")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+            if (await Page.GetByTestId("friendly-error").CountAsync() > 0)
+            {
+                found.Add($"{route}: the page failed to render");
+            }
             var result = await Page.RunAxe();
             foreach (var violation in result.Violations.Where(v => v.Impact is "serious" or "critical"))
             {

@@ -61,7 +61,7 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
 
         // Record trace finds the failing record by its Id, with its error history.
         await shell.GotoAsync("monitoring/records");
-        await Page.GetByTestId("trace-id").Locator("input").FillAsync(MonitoringSeed.ContactId(28));
+        await Page.GetByLabel("Salesforce Id").FillAsync(MonitoringSeed.ContactId(28));
         await Page.GetByTestId("trace-search").ClickAsync();
         await Expect(Page.GetByTestId("trace-errors")).ToContainTextAsync("Neither userId nor anonymousId");
         await Expect(Page.GetByTestId("trace-flows")).ToContainTextAsync("Failing org contacts");
@@ -69,8 +69,8 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
 
         // A webhook added on the alerts page receives one alert, then one recovery notice.
         await shell.GotoAsync("monitoring/alerts");
-        await Page.GetByTestId("webhook-name").Locator("input").FillAsync("Ops channel");
-        await Page.GetByTestId("webhook-url").Locator("input").FillAsync(receiver.Url);
+        await Page.GetByLabel("Name", new() { Exact = true }).FillAsync("Ops channel");
+        await Page.GetByLabel("URL", new() { Exact = true }).FillAsync(receiver.Url);
         await Page.GetByTestId("webhook-add").ClickAsync();
         await Expect(Page.GetByTestId("webhooks")).ToContainTextAsync(receiver.Url[..receiver.Url.IndexOf("/hook", StringComparison.Ordinal)]);
         await Expect(Page.GetByTestId("webhooks")).Not.ToContainTextAsync("secret-path-token");

@@ -10,7 +10,6 @@ public sealed partial class RunDetailPage : IDisposable
 {
     private readonly CancellationTokenSource disposed = new();
     private readonly HashSet<string> open = new(StringComparer.Ordinal);
-    private readonly List<BreadcrumbItem> breadcrumbs = [new("Sync runs", "/sync-runs"), new("Run", null, disabled: true)];
     private RunDetail? detail;
     private IReadOnlyList<ErrorGroup>? groups;
     private bool loading = true;
