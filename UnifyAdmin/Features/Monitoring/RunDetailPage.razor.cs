@@ -37,11 +37,7 @@ public sealed partial class RunDetailPage : IDisposable
         try
         {
             detail = await Runs.GetAsync(Id, disposed.Token);
-            groups = null;
-            if (detail is not null)
-            {
-                groups = await Runs.GroupsAsync(Id, disposed.Token);
-            }
+            groups = detail?.ErrorGroups;
         }
         catch (OperationCanceledException) when (disposed.IsCancellationRequested)
         {
