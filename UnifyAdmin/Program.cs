@@ -3,6 +3,8 @@ using UnifyAdmin.Features.Demo;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Models;
 using UnifyAdmin.Core.Mappings;
+using UnifyAdmin.Core.Monitoring;
+using UnifyAdmin.Features.Monitoring;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -26,6 +28,8 @@ builder.Services.AddDestinations();
 builder.Services.AddModels();
 builder.Services.AddMappings();
 builder.Services.AddSync(builder.Configuration);
+builder.Services.AddMonitoring(builder.Configuration);
+builder.Services.AddMonitoringWeb();
 builder.Services.AddDemo(builder.Configuration);
 builder.Services.AddWeb();
 
@@ -34,7 +38,9 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 app.UseWebSecurity();
 app.UseWeb();
+app.UseMonitoring();
 app.MapOperations();
+app.MapMonitoring();
 app.MapDemo();
 app.MapWeb();
 

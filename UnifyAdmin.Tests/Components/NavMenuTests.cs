@@ -15,7 +15,7 @@ public sealed class NavMenuTests : MudComponentTest
 
     [Fact]
     public void An_admin_sees_every_section_including_users()
-        => Assert.Equal(["Dashboard", "Sources", "Destinations", "Models", "Mappings", "Sync runs", "Users"], LinksFor(Roles.Admin));
+        => Assert.Equal(["Dashboard", "Sources", "Destinations", "Models", "Mappings", "Sync runs", "Record trace", "Discrepancies", "Alerts", "Audit log", "Users"], LinksFor(Roles.Admin));
 
     [Fact]
     public void A_viewer_does_not_see_users()

@@ -10,7 +10,12 @@ public static class AppTheme
         PaletteLight = new PaletteLight
         {
             Primary = "#3949ab",
-            Secondary = "#00897b",
+            // Status colours dark enough for WCAG AA text contrast (4.5:1) on white and under white text.
+            Secondary = "#00695c",
+            Success = "#2e7d32",
+            Warning = "#b45309",
+            Error = "#c62828",
+            Info = "#0277bd",
             AppbarBackground = "#283593",
         },
         PaletteDark = new PaletteDark
