@@ -18,7 +18,10 @@ public static class ValidationExtensions
         services.AddSingleton<InputValidatorsMarker>();
         services.TryAddSingleton(TimeProvider.System);
         // Validators hold no state (the clock is read per check), so one instance serves every circuit.
-        services.AddValidatorsFromAssemblyContaining<InputValidatorsMarker>(ServiceLifetime.Singleton);
+        // Validators that need the context of one use (e.g. a mapping's field catalog) are built where they are used.
+        services.AddValidatorsFromAssemblyContaining<InputValidatorsMarker>(
+            ServiceLifetime.Singleton,
+            filter: r => r.ValidatorType.GetConstructors().Any(c => c.GetParameters().All(p => p.ParameterType == typeof(TimeProvider))));
         return services;
     }
 

@@ -34,7 +34,9 @@ public static class MonitoringExtensions
         services.AddSingleton<DashboardCharts>();
         services.AddSingleton<RunDetailQueries>();
         services.AddSingleton<AuditLogQueries>();
-        services.AddSingleton<IRetryRequester, RecordingRetryRequester>();
+        services.AddSingleton<RecordingRetryRequester>();
+        // The sync engine, when registered, replaces this with a requester that also starts the run.
+        services.TryAddSingleton<IRetryRequester>(sp => sp.GetRequiredService<RecordingRetryRequester>());
         services.AddSingleton<RetryRequests>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<AlertRuleService>();

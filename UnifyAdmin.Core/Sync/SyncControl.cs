@@ -198,7 +198,11 @@ public sealed class SyncControl(
         return [];
     }
 
-    /// <summary>"Resync from scratch": forgets the mapping's checkpoint and what it sent, so the next run is an initial sync.</summary>
+    /// <summary>
+    /// "Resync from scratch": forgets the mapping's checkpoint and what it sent, so the next run is an initial sync.
+    /// It bumps the mapping's revision too: every message then gets a new messageId, so Segment takes the re-sent
+    /// records instead of dropping them as duplicates of the last 24 hours.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ResyncFromScratchAsync(ClaimsPrincipal user, Guid mappingId, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
@@ -211,7 +215,8 @@ public sealed class SyncControl(
         var changed = await db.Mappings.Where(m => m.Id == mappingId).ExecuteUpdateAsync(u => u
             .SetProperty(m => m.CursorModstamp, (DateTimeOffset?)null)
             .SetProperty(m => m.CursorId, (string?)null)
-            .SetProperty(m => m.InitialSyncDone, false), ct);
+            .SetProperty(m => m.InitialSyncDone, false)
+            .SetProperty(m => m.Revision, m => m.Revision + 1), ct);
         await db.RecordStates.Where(s => s.MappingId == mappingId).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         return changed == 0 ? ["This mapping no longer exists."] : [];

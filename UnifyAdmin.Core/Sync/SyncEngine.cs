@@ -27,7 +27,8 @@ public sealed partial class SyncEngine(
     ApiUsageMeter meter,
     IOptions<SyncOptions> options,
     TimeProvider clock,
-    ILogger<SyncEngine> logger)
+    ILogger<SyncEngine> logger,
+    Monitoring.SyncMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
     private readonly SyncOptions settings = options.Value;
@@ -198,6 +199,19 @@ public sealed partial class SyncEngine(
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
         db.SyncRuns.Update(run);
         await db.SaveChangesAsync(CancellationToken.None);
+
+        if (metrics is not null)
+        {
+            foreach (var flow in flows)
+            {
+                metrics.RecordsRead(run.SourceId, flow.Mapping.Id, flow.Counts.RecordsRead);
+                metrics.RecordsSent(run.SourceId, flow.Mapping.Id, flow.Counts.Accepted);
+                metrics.RecordsFailed(run.SourceId, flow.Mapping.Id, flow.Counts.Failed);
+                metrics.RecordsDeleted(run.SourceId, flow.Mapping.Id, flow.Counts.Deleted);
+            }
+
+            metrics.RunFinished(run.SourceId, run.Kind.ToString(), state.ToString(), run.FinishedAt.Value - run.StartedAt);
+        }
     }
 
     private static async Task<List<SyncFlow>> LoadFlowsAsync(AppDbContext db, Guid sourceId, CancellationToken ct)

@@ -35,6 +35,7 @@ public static class SyncExtensions
         services.AddSingleton<SyncScheduler>();
         services.AddScoped<SyncControl>();
         services.AddTransient<SyncJob>();
+        services.AddSingleton<Monitoring.IRetryRequester, SyncRetryRequester>();
 
         // The data folder is registered by AddPersistence; the scheduler's SQLite store is the app's database file.
         var dataDirectory = services.Select(d => d.ImplementationInstance).OfType<DataDirectory>().FirstOrDefault()

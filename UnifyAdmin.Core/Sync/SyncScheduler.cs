@@ -8,7 +8,7 @@ namespace UnifyAdmin.Core.Sync;
 
 /// <summary>The durable Quartz job of one source: resolves the engine and runs the source's syncs.</summary>
 [DisallowConcurrentExecution]
-public sealed class SyncJob(SyncEngine engine) : IJob
+public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? alerts = null) : IJob
 {
     public const string SourceIdKey = "sourceId";
     public const string TriggerKindKey = "trigger";
@@ -19,6 +19,11 @@ public sealed class SyncJob(SyncEngine engine) : IJob
         var sourceId = Guid.Parse(data.GetString(SourceIdKey)!);
         var trigger = data.ContainsKey(TriggerKindKey) && Enum.TryParse<SyncTrigger>(data.GetString(TriggerKindKey), out var kind) ? kind : SyncTrigger.Schedule;
         await engine.RunSourceAsync(sourceId, trigger, cancellationToken);
+        if (alerts is not null)
+        {
+            // Alerts follow a run at once instead of waiting for the minute's evaluation.
+            await alerts.EvaluateAsync(sourceId, cancellationToken);
+        }
     }
 }
 

@@ -41,6 +41,11 @@ public sealed class AccessibilityTests(AppHost host, BrowserFixture browsers)
         {
             var path = route
                 .Replace("/sources/{Id:guid}", $"/sources/{flow.SourceId}")
+                .Replace("/sources/{SourceId:guid}", $"/sources/{flow.SourceId}")
+                .Replace("/models/{Id:guid}", $"/models/{flow.ModelId}")
+                .Replace("/models/{ModelId:guid}", $"/models/{flow.ModelId}")
+                .Replace("/destinations/{DestinationId:guid}/mappings/new", $"/destinations/{flow.DestinationId}/mappings/new?modelId={flow.ModelId}")
+                .Replace("/destinations/{DestinationId:guid}/mappings/{MappingId:guid}", $"/destinations/{flow.DestinationId}/mappings/{flow.MappingId}")
                 .Replace("/destinations/{Id:guid}", $"/destinations/{flow.DestinationId}")
                 .Replace("/sync-runs/{Id:guid}", $"/sync-runs/{run}");
             Assert.DoesNotContain("{", path);

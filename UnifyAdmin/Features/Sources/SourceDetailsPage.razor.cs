@@ -133,25 +133,6 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
         }
     }
 
-    private async Task SetEnabledAsync(bool enabled)
-    {
-        busy = true;
-        try
-        {
-            var result = await Sources.SetEnabledAsync(await UserAsync(), Id, enabled, Aborted);
-            foreach (var error in result.Errors)
-            {
-                Snackbar.Add(error, Severity.Error);
-            }
-
-            await LoadAsync();
-        }
-        finally
-        {
-            busy = false;
-        }
-    }
-
     private async Task ReconnectAsync()
     {
         var draft = await Sources.ReconnectDraftAsync(Id, Aborted);
