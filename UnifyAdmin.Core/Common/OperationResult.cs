@@ -51,9 +51,4 @@ public sealed record OperationResult<T> : OperationResult
     public static OperationResult<T> Ok(T value) => new(value, []);
 
     public static new OperationResult<T> Fail(params IEnumerable<string> errors) => new(default, Checked(errors));
-
-    /// <summary>The same failure, for an operation with another value type.</summary>
-    public OperationResult<TOther> Cast<TOther>() => Succeeded
-        ? throw new InvalidOperationException("Only a failure can change its value type.")
-        : OperationResult<TOther>.Fail(Errors);
 }
