@@ -27,8 +27,10 @@ namespace UnifyAdmin.Benchmarks.Sync;
 /// <summary>
 /// The real engine end to end: an initial sync of N Contacts (10 fields, Identify with 8 traits)
 /// from the demo org to the demo workspace over loopback, then an incremental with 1,000 changed
-/// records. Prints time, API calls and peak working set. Run with
-/// <c>dotnet run -c Release --project UnifyAdmin.Benchmarks -- --filter *SyncEngineBenchmark*</c>.
+/// records. Prints time, API calls and peak working set (of the whole process: the demo org and
+/// workspace, with a million profiles and messageIds, live in it too). Run once in process with
+/// <c>dotnet run -c Release --project UnifyAdmin.Benchmarks -- sync-e2e 1000000</c>, or through
+/// BenchmarkDotNet with <c>-- --filter *SyncEngineBenchmark*</c>.
 /// </summary>
 [GcServer(true)]
 [SimpleJob(RunStrategy.ColdStart, launchCount: 1, warmupCount: 0, iterationCount: 1, invocationCount: 1)]

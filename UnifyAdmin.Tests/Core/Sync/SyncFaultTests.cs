@@ -171,6 +171,48 @@ public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
     }
 }
 
+/// <summary>Viewers see sync state but every change is refused by the server, not just hidden.</summary>
+public sealed class SyncControlAccessTests(SyncHost host) : IClassFixture<SyncHost>
+{
+    private static readonly ClaimsPrincipal Viewer = new(new ClaimsIdentity([new Claim(ClaimTypes.Name, "viewer"), new Claim(ClaimTypes.Role, Roles.Viewer)], "test"));
+
+    [Fact]
+    public async Task A_viewer_reads_the_switches_state_but_cannot_change_anything()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var flow = await host.CreateFlowAsync();
+        await using var scope = host.Services.CreateAsyncScope();
+        var control = scope.ServiceProvider.GetRequiredService<SyncControl>();
+
+        Assert.True((await control.GetMappingStateAsync(flow.Mapping, ct))!.Enabled);
+        Assert.NotEmpty(await control.SetMappingEnabledAsync(Viewer, flow.Mapping, false, ct));
+        Assert.NotEmpty(await control.SetSourceEnabledAsync(Viewer, flow.Source, false, ct));
+        Assert.NotEmpty(await control.SaveScheduleAsync(Viewer, flow.Source, 30, null, ct));
+        Assert.NotEmpty(await control.SyncNowAsync(Viewer, flow.Source, ct));
+        Assert.NotEmpty(await control.ResyncFromScratchAsync(Viewer, flow.Mapping, ct));
+        Assert.True((await control.GetMappingStateAsync(flow.Mapping, ct))!.Enabled);
+        Assert.True((await control.GetSourceStateAsync(flow.Source, ct))!.Enabled);
+    }
+
+    [Fact]
+    public async Task A_switch_that_cannot_take_effect_says_why()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var source = await host.CreateSourceAsync();
+        var destination = await host.CreateDestinationAsync();
+        var model = await host.CreateModelAsync(source, "Email");
+        var mapping = await host.CreateMappingAsync(model, destination);
+        await using var scope = host.Services.CreateAsyncScope();
+        var control = scope.ServiceProvider.GetRequiredService<SyncControl>();
+        var admin = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, Roles.Admin)], "test"));
+
+        Assert.Empty(await control.SetMappingEnabledAsync(admin, mapping, false, ct));
+
+        Assert.Contains("No mapping of this source is enabled.", (await control.GetSourceStateAsync(source, ct))!.Blockers);
+        Assert.Null(await host.Engine.RunSourceAsync(source, SyncTrigger.Manual, ct));
+    }
+}
+
 internal static class TestExtensions
 {
     public static Task Let<T>(this T value, Action<T> action)
