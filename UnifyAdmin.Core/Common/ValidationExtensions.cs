@@ -21,7 +21,7 @@ public static class ValidationExtensions
         // Validators that need the context of one use (e.g. a mapping's field catalog) are built where they are used.
         services.AddValidatorsFromAssemblyContaining<InputValidatorsMarker>(
             ServiceLifetime.Singleton,
-            filter: r => r.ValidatorType.GetConstructors().Any(c => c.GetParameters().All(p => p.ParameterType == typeof(TimeProvider))));
+            filter: r => r.ValidatorType.GetConstructors().Any(c => c.GetParameters().All(p => p.IsOptional || p.ParameterType == typeof(TimeProvider))));
         return services;
     }
 

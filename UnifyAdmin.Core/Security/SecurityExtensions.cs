@@ -45,7 +45,7 @@ public static class SecurityExtensions
                 o.Password.RequireLowercase = true;
                 o.Password.RequireUppercase = true;
                 o.Password.RequireNonAlphanumeric = false;
-                // No lockout: anyone could lock out any account with it. Failed sign-ins are throttled instead (decision 008).
+                // No lockout: anyone could lock out any account with it. Failed sign-ins are throttled instead (decision 013).
                 o.Lockout.AllowedForNewUsers = false;
                 o.SignIn.RequireConfirmedAccount = false;
             })

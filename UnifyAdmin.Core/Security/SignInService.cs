@@ -31,7 +31,7 @@ public sealed class SignInService(
     public const string WrongCredentials = "The email or password is not right. Check both and try again.";
     public const string Disabled = "This account is disabled. Ask an Admin to enable it.";
 
-    /// <summary>The browser that signed in to an account before gets its own throttle bucket (decision 008).</summary>
+    /// <summary>The browser that signed in to an account before gets its own throttle bucket (decision 013).</summary>
     public const string DeviceCookieName = ".UnifyAdmin.Device";
 
     private static readonly TimeSpan DeviceCookieLifetime = TimeSpan.FromDays(180);

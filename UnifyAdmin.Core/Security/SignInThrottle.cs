@@ -48,7 +48,7 @@ internal sealed class SignInThrottleOptionsValidator : IValidateOptions<SignInTh
 /// Throttles failed sign-ins with token buckets (System.Threading.RateLimiting, the limiter behind ASP.NET Core's
 /// rate limiting): one bucket per client address, one per account for unknown browsers, and one per trusted
 /// browser, so that an attacker who drains an account's bucket cannot keep out a browser that signed in before
-/// (docs/decisions/008-sign-in-throttling.md). Nothing is ever locked: waiting always helps.
+/// (docs/decisions/013-sign-in-throttling.md). Nothing is ever locked: waiting always helps.
 /// </summary>
 public sealed class SignInThrottle : IDisposable
 {

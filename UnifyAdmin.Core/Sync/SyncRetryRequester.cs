@@ -12,14 +12,24 @@ public sealed class SyncRetryRequester(RecordingRetryRequester recorder, SyncSch
 {
     public async Task<RetryOutcome> RequestRetryAsync(Guid runId, CancellationToken ct)
     {
+        bool waiting;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            waiting = await db.Set<RetryRequest>().AnyAsync(r => r.RunId == runId && r.HandledAt == null, ct);
+        }
+
         var outcome = await recorder.RequestRetryAsync(runId, ct);
-        if (!outcome.Accepted)
+        if (!outcome.Accepted || waiting)
         {
             return outcome;
         }
 
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var sourceId = await db.SyncRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.SourceId).FirstAsync(ct);
+        Guid sourceId;
+        await using (var db = await contexts.CreateDbContextAsync(ct))
+        {
+            sourceId = await db.SyncRuns.AsNoTracking().Where(r => r.Id == runId).Select(r => r.SourceId).FirstAsync(ct);
+        }
+
         await scheduler.TriggerNowAsync(sourceId, ct);
         return outcome with { Message = $"{outcome.Records:N0} failed record(s) are being retried with their latest data in a run that starts now." };
     }

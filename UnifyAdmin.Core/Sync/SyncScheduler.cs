@@ -8,7 +8,7 @@ namespace UnifyAdmin.Core.Sync;
 
 /// <summary>The durable Quartz job of one source: resolves the engine and runs the source's syncs.</summary>
 [DisallowConcurrentExecution]
-public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? alerts = null) : IJob
+public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? alerts = null, Monitoring.RetryRequests? retries = null) : IJob
 {
     public const string SourceIdKey = "sourceId";
     public const string TriggerKindKey = "trigger";
@@ -18,7 +18,13 @@ public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? a
         var data = context.MergedJobDataMap;
         var sourceId = Guid.Parse(data.GetString(SourceIdKey)!);
         var trigger = data.ContainsKey(TriggerKindKey) && Enum.TryParse<SyncTrigger>(data.GetString(TriggerKindKey), out var kind) ? kind : SyncTrigger.Schedule;
-        await engine.RunSourceAsync(sourceId, trigger, cancellationToken);
+        var runId = await engine.RunSourceAsync(sourceId, trigger, cancellationToken);
+        if (runId is not null && retries is not null)
+        {
+            // Every run retries the open errors with their latest data: a run that happened answers the requests.
+            await retries.TakePendingAsync(sourceId, cancellationToken);
+        }
+
         if (alerts is not null)
         {
             // Alerts follow a run at once instead of waiting for the minute's evaluation.
