@@ -18,10 +18,11 @@ public static class ValidationExtensions
         services.AddSingleton<InputValidatorsMarker>();
         services.TryAddSingleton(TimeProvider.System);
         // Validators hold no state (the clock is read per check), so one instance serves every circuit.
-        // Validators that need the context of one use (e.g. a mapping's field catalog) are built where they are used.
+        // Validators that need the context of one use (e.g. a mapping's field catalog) are built where they are used;
+        // a validator whose other parameters all have defaults (e.g. requireSecret = true) is still context-free.
         services.AddValidatorsFromAssemblyContaining<InputValidatorsMarker>(
             ServiceLifetime.Singleton,
-            filter: r => r.ValidatorType.GetConstructors().Any(c => c.GetParameters().All(p => p.ParameterType == typeof(TimeProvider))));
+            filter: r => r.ValidatorType.GetConstructors().Any(c => c.GetParameters().All(p => p.ParameterType == typeof(TimeProvider) || p.HasDefaultValue)));
         return services;
     }
 
