@@ -39,12 +39,33 @@ public sealed partial class WholeFlowJourneyTests(AppHost host, BrowserFixture b
     [Fact]
     public async Task A_new_admin_connects_salesforce_to_segment_syncs_contacts_and_a_changed_record_follows()
     {
+        var pageErrors = new List<string>();
+        Page.PageError += (_, error) => pageErrors.Add(error);
+        try
+        {
+            await WalkTheWholeFlowAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await ScreenshotAsync("sync-failure");
+            var serverErrors = Host.Logs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal)).Take(5);
+            throw new InvalidOperationException(
+                $"The journey stopped at {Page.Url}. Page errors: {string.Join(" | ", pageErrors)}. Server errors: {string.Join(" | ", serverErrors)}", e);
+        }
+
+        Assert.Empty(pageErrors);
+    }
+
+    private async Task WalkTheWholeFlowAsync()
+    {
         // 1. Sign in, add the demo org as a source, pick Contact columns.
         await SignInAsAdminAsync();
         await Page.GetByTestId("nav").GetByRole(AriaRole.Link, new() { Name = "Sources", Exact = true }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(Host.Url("sources"));
+        await Page.GetByRole(AriaRole.Link, new() { Name = "Add Salesforce source" }).First.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(Host.Url("sources/new"));
         await Page.WaitForCircuitAsync();
         var wizard = new AddSourcePage(Page);
-        await wizard.GotoAsync();
         await wizard.ChooseDemoOrgAsync();
         await wizard.FillNameAsync("Whole flow org");
         await wizard.ConnectAsync();
