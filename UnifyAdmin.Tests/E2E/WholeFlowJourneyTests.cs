@@ -176,7 +176,7 @@ public sealed partial class WholeFlowJourneyTests(AppHost host, BrowserFixture b
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Overview", Exact = true }).ClickAsync();
         var mappingRow = Page.GetByTestId("mappings-table").Locator("tr", new() { HasTextString = "Web doctors" });
         await mappingRow.GetByTestId("mapping-status-switch").ClickAsync();
-        await Expect(mappingRow).ToContainTextAsync("Mapping enabled");
+        await Expect(mappingRow).ToContainTextAsync("Mapping Status: Enabled");
         await ScreenshotAsync("sync-3");
 
         await source.GotoAsync(sourceId);
