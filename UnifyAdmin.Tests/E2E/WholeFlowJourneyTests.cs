@@ -177,6 +177,7 @@ public sealed partial class WholeFlowJourneyTests(AppHost host, BrowserFixture b
         var mappingRow = Page.GetByTestId("mappings-table").Locator("tr", new() { HasTextString = "Web doctors" });
         await mappingRow.GetByTestId("mapping-status-switch").ClickAsync();
         await Expect(mappingRow).ToContainTextAsync("Mapping Status: Enabled");
+        await Expect(mappingRow.GetByTestId("mapping-blocker")).ToContainTextAsync("The source is disabled");
         await ScreenshotAsync("sync-3");
 
         await source.GotoAsync(sourceId);
