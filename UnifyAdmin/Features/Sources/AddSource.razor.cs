@@ -14,7 +14,6 @@ public sealed partial class AddSource : CancellableComponentBase
     private SourceConnectionInput input = new();
     private SourceForm.DemoCredentials? demo;
     private ConnectAttempt? attempt;
-    private bool allTime = true;
     private bool busy;
     private string? problem;
     private IReadOnlyList<string> errors = [];
@@ -110,22 +109,24 @@ public sealed partial class AddSource : CancellableComponentBase
 
     private async Task SaveAsync()
     {
+        if (selection.HistoricalRangeProblem is { } rangeProblem)
+        {
+            errors = [rangeProblem];
+            return;
+        }
+
         busy = true;
         try
         {
             var user = (await AuthState.GetAuthenticationStateAsync()).User;
             var value = selection.ToInput();
-            if (allTime)
-            {
-                value.HistoricalSince = null;
-            }
 
             var saved = await Sources.CreateAsync(user, attempt!, value, Aborted);
             errors = saved.Errors;
             if (saved.Succeeded)
             {
                 Connector.Forget(attempt!.Id);
-                Snackbar.Add($"Source \"{attempt.Draft.Name}\" saved. It stays disabled until you enable it with its destination and mapping.", Severity.Success);
+                Snackbar.Add($"Source \"{attempt.Draft.Name.Trim()}\" saved. It stays disabled until you enable it with its destination and mapping.", Severity.Success);
                 Navigation.NavigateTo("/sources");
             }
         }

@@ -9,6 +9,14 @@ public sealed class SelectiveSyncModel
 
     public DateTime? HistoricalSince { get; set; }
 
+    /// <summary>True: the first sync reads all time, whatever <see cref="HistoricalSince"/> holds.</summary>
+    public bool AllTime { get; set; } = true;
+
+    public const string MissingDateMessage = "Pick the date to read changes since, or choose All time.";
+
+    /// <summary>Why the historical range cannot be saved, or null: "since a date" needs the date.</summary>
+    public string? HistoricalRangeProblem => !AllTime && HistoricalSince is null ? MissingDateMessage : null;
+
     public IEnumerable<string> PickedCollections => picked.Keys.Order(StringComparer.Ordinal);
 
     public bool IsPicked(string collection) => picked.ContainsKey(collection);
@@ -48,7 +56,7 @@ public sealed class SelectiveSyncModel
 
     public static SelectiveSyncModel From(IEnumerable<SourceCollection> collections, DateTimeOffset? since)
     {
-        var model = new SelectiveSyncModel { HistoricalSince = since?.UtcDateTime.Date };
+        var model = new SelectiveSyncModel { HistoricalSince = since?.UtcDateTime.Date, AllTime = since is null };
         foreach (var c in collections)
         {
             model.SetAll(new CollectionInfo(c.Name, c.Label ?? c.Name, c.Custom), c.Columns);
@@ -63,6 +71,6 @@ public sealed class SelectiveSyncModel
             .OrderBy(v => v.Collection.Name, StringComparer.Ordinal)
             .Select(v => new SelectedCollectionInput(v.Collection.Name, v.Collection.Label, v.Collection.Custom, SelectiveSync.Normalize(v.Columns)))
             .ToList(),
-        HistoricalSince = HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null,
+        HistoricalSince = !AllTime && HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null,
     };
 }

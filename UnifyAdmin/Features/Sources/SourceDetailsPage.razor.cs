@@ -114,6 +114,12 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
 
     private async Task SaveSelectionAsync()
     {
+        if (selection!.HistoricalRangeProblem is { } rangeProblem)
+        {
+            errors = [rangeProblem];
+            return;
+        }
+
         busy = true;
         try
         {
