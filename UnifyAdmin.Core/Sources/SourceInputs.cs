@@ -38,8 +38,14 @@ public sealed record SelectedCollectionInput(string Name, string? Label, bool Cu
 
 public sealed class SourceConnectionInputValidator : AbstractValidator<SourceConnectionInput>
 {
+    /// <summary>The validator of a new source, as registered for DI (which only takes validators with no settings).</summary>
+    public SourceConnectionInputValidator()
+        : this(requireSecret: true)
+    {
+    }
+
     /// <param name="requireSecret">False when editing a saved source whose secret is kept if left blank.</param>
-    public SourceConnectionInputValidator(bool requireSecret = true)
+    public SourceConnectionInputValidator(bool requireSecret)
     {
         RuleFor(x => x.Name)
             .NotEmpty().WithMessage("Name the source, e.g. \"Production org\".")
