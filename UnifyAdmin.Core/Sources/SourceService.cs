@@ -43,6 +43,19 @@ public sealed class SourceService(
         return rows.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(Summarize).ToList();
     }
 
+    /// <summary>Why <paramref name="name"/> cannot name a new source (blank, too long, taken), or null when it can.</summary>
+    public async Task<string?> CheckNewNameAsync(string name, CancellationToken ct)
+    {
+        var trimmed = name.Trim();
+        if (NameProblem(trimmed) is { } problem)
+        {
+            return problem;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await NameTakenAsync(db, trimmed, ct) ? NameTakenMessage(trimmed) : null;
+    }
+
     public async Task<SourceDetails?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -74,9 +87,14 @@ public sealed class SourceService(
         var draft = attempt.Draft;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var name = draft.Name.Trim();
-        if (await db.Sources.AnyAsync(s => s.Name == name, ct))
+        if (NameProblem(name) is { } nameProblem)
         {
-            return OperationResult<Guid>.Fail($"A source named \"{name}\" already exists. Choose another name.");
+            return OperationResult<Guid>.Fail(nameProblem);
+        }
+
+        if (await NameTakenAsync(db, name, ct))
+        {
+            return OperationResult<Guid>.Fail(NameTakenMessage(name));
         }
 
         var now = clock.GetUtcNow();
@@ -275,12 +293,28 @@ public sealed class SourceService(
             Name = s.Name,
             LoginKind = s.LoginKind,
             MyDomainUrl = s.LoginKind == SalesforceLoginKind.MyDomain ? s.LoginHost : "",
+            // Confirmed when the source was added; reconnecting does not ask again.
+            TrustUnknownHost = true,
             AuthFlow = s.AuthFlow,
             ClientId = s.ClientId,
             ClientSecret = secrets.Unprotect(s.ClientSecretProtected) ?? "",
             JwtUsername = s.JwtUsername ?? "",
             JwtPrivateKeyPem = secrets.Unprotect(s.JwtPrivateKeyProtected) ?? "",
         };
+    }
+
+    private static string? NameProblem(string name)
+        => name.Length == 0 ? "Name the source, e.g. \"Production org\"."
+            : name.Length > 100 ? "Use at most 100 characters for the name."
+            : null;
+
+    private static string NameTakenMessage(string name) => $"A source named \"{name}\" already exists. Choose another name.";
+
+    // Compared case-insensitively on both providers, so "Prod" and "prod" cannot both exist.
+    private static Task<bool> NameTakenAsync(AppDbContext db, string name, CancellationToken ct)
+    {
+        var lower = name.ToLowerInvariant();
+        return db.Sources.AnyAsync(s => s.Name.ToLower() == lower, ct);
     }
 
     private async Task<IReadOnlyList<string>> ValidateAsync(SelectiveSyncInput selection, CancellationToken ct)
