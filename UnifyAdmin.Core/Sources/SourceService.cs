@@ -22,6 +22,9 @@ public sealed record SourceDetails(
 /// <summary>A deleted source; <see cref="Warning"/> says what the admin still has to do (e.g. revoke by hand).</summary>
 public sealed record SourceDeleted(string? Warning);
 
+/// <summary>What deleting a source takes along (models, mappings) and which linked destinations it keeps.</summary>
+public sealed record SourceDeletionImpact(int ModelCount, int MappingCount, IReadOnlyList<string> KeptDestinations);
+
 /// <summary>Saves, reads and removes sources. Every change checks that the caller is an Admin.</summary>
 public sealed class SourceService(
     IDbContextFactory<AppDbContext> contexts,
@@ -227,6 +230,21 @@ public sealed class SourceService(
         return OperationResult.Ok();
     }
 
+    /// <summary>What a delete of the source would remove and keep, for its confirmation; null when it no longer exists.</summary>
+    public async Task<SourceDeletionImpact?> DeletionImpactAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Sources.AnyAsync(s => s.Id == id, ct))
+        {
+            return null;
+        }
+
+        var models = await db.Models.CountAsync(m => m.SourceId == id, ct);
+        var mappings = await db.Mappings.CountAsync(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id), ct);
+        var destinations = await db.Destinations.AsNoTracking().Where(d => d.SourceId == id).Select(d => d.Name).ToListAsync(ct);
+        return new SourceDeletionImpact(models, mappings, destinations.Order(StringComparer.OrdinalIgnoreCase).ToList());
+    }
+
     /// <summary>Deletes a source after revoking its token at Salesforce; the value warns when the revoke failed.</summary>
     public async Task<OperationResult<SourceDeleted>> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
@@ -257,8 +275,21 @@ public sealed class SourceService(
             }
         }
 
-        db.Sources.Remove(source);
-        await db.SaveChangesAsync(ct);
+        // Mappings hold a Restrict key to their model, and run rows a plain key to their mapping: remove them
+        // first, all in one transaction, so a failure leaves the source whole rather than half deleted.
+        // Destinations stay (they may carry mappings of other sources); the database unlinks them.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var mappingIds = db.Mappings.Where(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id)).Select(m => m.Id);
+            await db.SyncRunMappings.Where(r => mappingIds.Contains(r.MappingId)).ExecuteDeleteAsync(ct);
+            await db.SyncRuns.Where(r => r.SourceId == id).ExecuteDeleteAsync(ct);
+            await db.Mappings.Where(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id)).ExecuteDeleteAsync(ct);
+            await db.Models.Where(m => m.SourceId == id).ExecuteDeleteAsync(ct);
+            await db.Sources.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
         sessions.Forget(id);
         logger.LogInformation("Source {SourceId} deleted", id);
         return OperationResult<SourceDeleted>.Ok(new SourceDeleted(warning));
