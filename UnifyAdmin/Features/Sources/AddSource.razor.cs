@@ -10,7 +10,7 @@ namespace UnifyAdmin.Features.Sources;
 /// <summary>Step 1 of the wizard: connect an org, then pick its Selective Sync and save the source.</summary>
 public sealed partial class AddSource : CancellableComponentBase
 {
-    private readonly SelectiveSyncModel selection = new();
+    private SelectiveSyncModel selection = new();
     private SourceConnectionInput input = new();
     private SourceForm.DemoCredentials? demo;
     private ConnectAttempt? attempt;
@@ -67,6 +67,11 @@ public sealed partial class AddSource : CancellableComponentBase
             else
             {
                 problem = attempt.Error;
+                if (attempt.Selection is { } kept)
+                {
+                    selection = SelectiveSyncModel.From(kept, attempt.SelectionAllTime);
+                }
+
                 // After a failed attempt the form shows again without its secrets: they are not sent back to the browser.
                 input = attempt.Draft.Clone();
                 input.ClientSecret = "";
@@ -99,6 +104,18 @@ public sealed partial class AddSource : CancellableComponentBase
         {
             busy = false;
         }
+    }
+
+    // The picks live with the connect attempt on the server, so a reload of this step restores them.
+    private void SelectionChanged()
+    {
+        if (attempt is not null)
+        {
+            attempt.Selection = selection.ToDraft();
+            attempt.SelectionAllTime = selection.AllTime;
+        }
+
+        StateHasChanged();
     }
 
     private Task<IReadOnlyList<CollectionInfo>> LoadCollections(CancellationToken ct) => SourceCatalog.ListCollectionsAsync(Connector.ClientFor(attempt!), ct);

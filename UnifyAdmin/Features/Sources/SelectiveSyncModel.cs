@@ -65,6 +65,26 @@ public sealed class SelectiveSyncModel
         return model;
     }
 
+    /// <summary>A working copy of picks kept with a connect attempt; <paramref name="allTime"/> as the admin left it.</summary>
+    public static SelectiveSyncModel From(SelectiveSyncInput input, bool allTime)
+    {
+        var model = new SelectiveSyncModel { HistoricalSince = input.HistoricalSince?.UtcDateTime.Date, AllTime = allTime };
+        foreach (var c in input.Collections)
+        {
+            model.SetAll(new CollectionInfo(c.Name, c.Label ?? c.Name, c.Custom), c.Columns);
+        }
+
+        return model;
+    }
+
+    /// <summary>The picks as they stand, the date kept even when all time is chosen (to restore the form as it was).</summary>
+    public SelectiveSyncInput ToDraft()
+    {
+        var input = ToInput();
+        input.HistoricalSince = HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null;
+        return input;
+    }
+
     public SelectiveSyncInput ToInput() => new()
     {
         Collections = picked.Values
