@@ -46,11 +46,19 @@ public sealed record ProfileSpaceDetails(Guid Id, string SpaceId, string Name, b
 public sealed record SpaceConnectionResult(string SpaceId, string SpaceName, bool Success, string Message);
 
 /// <summary>A workspace offered to fill the form in one click (e.g. a test workspace the operator runs).</summary>
-public sealed record DestinationPreset(string TrackingApiUrl, string ProfileApiUrl, IReadOnlyList<PresetSpace> Spaces)
+public sealed record DestinationPreset(string TrackingApiUrl, string ProfileApiUrl, IReadOnlyList<PresetSpace> Spaces, string Name = DestinationPreset.DefaultName)
 {
-    /// <summary>Fills a form with the preset's spaces and endpoints.</summary>
+    /// <summary>The name offered for the demo workspace; the add page makes it unique.</summary>
+    public const string DefaultName = "Demo workspace";
+
+    /// <summary>Fills a form with the preset's spaces and endpoints, and its name unless the admin typed one.</summary>
     public void ApplyTo(DestinationInput input)
     {
+        if (string.IsNullOrWhiteSpace(input.Name))
+        {
+            input.Name = Name;
+        }
+
         input.TrackingApiUrl = TrackingApiUrl;
         input.ProfileApiUrl = ProfileApiUrl;
         input.Spaces = Spaces.Select(s => new ProfileSpaceInput { SpaceId = s.SpaceId, Name = s.Name, WriteKey = s.WriteKey, AccessToken = s.AccessToken }).ToList();

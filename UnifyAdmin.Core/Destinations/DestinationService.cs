@@ -81,6 +81,20 @@ public sealed class DestinationService(
     }
 
     /// <summary>Saves a new destination, always disabled (step 5 of the wizard enables it).</summary>
+    /// <summary><paramref name="name"/> if no destination has it, else the first of "name 2", "name 3"… that is free.</summary>
+    public async Task<string> FreeNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var taken = (await db.Destinations.AsNoTracking().Select(d => d.Name).ToListAsync(cancellationToken)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var candidate = name;
+        for (var n = 2; taken.Contains(candidate); n++)
+        {
+            candidate = $"{name} {n}";
+        }
+
+        return candidate;
+    }
+
     public async Task<OperationResult<Guid>> CreateAsync(ClaimsPrincipal actor, DestinationInput input, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))

@@ -59,6 +59,20 @@ public static class SalesforceHosts
     public static bool IsAllowedMyDomain(Uri uri)
         => uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri));
 
+    /// <summary>The domains Salesforce serves orgs from: production, sandboxes, Government Cloud, the China instance.</summary>
+    public static readonly IReadOnlyList<string> KnownDomains =
+        ["salesforce.com", "force.com", "cloudforce.com", "database.com", "salesforce.mil", "sfcrmproducts.cn"];
+
+    /// <summary>
+    /// True when the host is one of <see cref="KnownDomains"/> or below one (e.g. acme.my.salesforce.com), or a
+    /// loopback host. Anything else may be a look-alike that would receive the admin's sign-in.
+    /// </summary>
+    public static bool IsKnownSalesforceHost(Uri uri)
+    {
+        var host = uri.IdnHost.TrimEnd('.');
+        return IsLoopback(uri) || KnownDomains.Any(d => host.Equals(d, StringComparison.OrdinalIgnoreCase) || host.EndsWith("." + d, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>localhost, 127.0.0.1 or [::1]; names that merely start like them do not count.</summary>
     public static bool IsLoopback(Uri uri)
         => string.Equals(uri.IdnHost, "localhost", StringComparison.OrdinalIgnoreCase)

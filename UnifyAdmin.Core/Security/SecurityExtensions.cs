@@ -40,6 +40,9 @@ public static class SecurityExtensions
         services.AddIdentityCore<AppUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
+                // The user name is the email, already checked by the input validators: an ASCII-only
+                // allow list would refuse legitimate addresses such as josé@example.com.
+                o.User.AllowedUserNameCharacters = "";
                 o.Password.RequiredLength = PasswordRules.MinimumLength;
                 o.Password.RequireDigit = true;
                 o.Password.RequireLowercase = true;

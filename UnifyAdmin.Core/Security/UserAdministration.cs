@@ -25,6 +25,23 @@ public sealed class UserAdministration(
     private static OperationResult From(IdentityResult result)
         => result.Succeeded ? OperationResult.Ok() : OperationResult.Fail(result.Errors.Select(e => e.Description));
 
+    /// <summary>
+    /// Identity reports a taken email twice, as a taken user name and a taken email (the email is the user
+    /// name here): one message in the product's words instead.
+    /// </summary>
+    private static OperationResult FromCreate(IdentityResult result, string email)
+    {
+        var describer = new IdentityErrorDescriber();
+        string[] taken = [describer.DuplicateUserName("").Code, describer.DuplicateEmail("").Code];
+        if (result.Succeeded || !result.Errors.Any(e => taken.Contains(e.Code)))
+        {
+            return From(result);
+        }
+
+        var others = result.Errors.Where(e => !taken.Contains(e.Code)).Select(e => e.Description);
+        return OperationResult.Fail([$"A user with the email {email.Trim()} already exists.", .. others]);
+    }
+
     public async Task<OperationResult> CreateFirstAdminAsync(FirstAdminInput input, CancellationToken cancellationToken)
     {
         var validation = await firstAdminValidator.ValidateAsync(input, cancellationToken);
@@ -102,7 +119,7 @@ public sealed class UserAdministration(
         var created = await users.CreateAsync(user, input.Password);
         if (!created.Succeeded)
         {
-            return From(created);
+            return FromCreate(created, input.Email);
         }
 
         var role = await users.AddToRoleAsync(user, input.Role);

@@ -40,6 +40,12 @@ public sealed class ConnectAttempt
 
     public bool StateUsed { get; set; }
 
+    /// <summary>The Selective Sync picked so far, kept here so reloading the wizard's step restores it.</summary>
+    public SelectiveSyncInput? Selection { get; set; }
+
+    /// <summary>With <see cref="Selection"/>: whether the admin chose all time (a "since" date may still be missing).</summary>
+    public bool SelectionAllTime { get; set; } = true;
+
     public bool IsConnected => Token is not null && Error is null;
 
     private static string Base64UrlState() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

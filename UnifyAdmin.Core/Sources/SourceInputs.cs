@@ -12,6 +12,9 @@ public sealed class SourceConnectionInput
     /// <summary>Only for <see cref="SalesforceLoginKind.MyDomain"/>: e.g. <c>https://acme.my.salesforce.com</c>.</summary>
     public string MyDomainUrl { get; set; } = "";
 
+    /// <summary>The admin confirmed a My Domain URL whose host is not one of Salesforce's domains.</summary>
+    public bool TrustUnknownHost { get; set; }
+
     public SalesforceAuthFlow AuthFlow { get; set; } = SalesforceAuthFlow.WebServer;
     public string ClientId { get; set; } = "";
     public string ClientSecret { get; set; } = "";
@@ -38,8 +41,14 @@ public sealed record SelectedCollectionInput(string Name, string? Label, bool Cu
 
 public sealed class SourceConnectionInputValidator : AbstractValidator<SourceConnectionInput>
 {
+    /// <summary>The validator of a new source, as registered for DI (which only takes validators with no settings).</summary>
+    public SourceConnectionInputValidator()
+        : this(requireSecret: true)
+    {
+    }
+
     /// <param name="requireSecret">False when editing a saved source whose secret is kept if left blank.</param>
-    public SourceConnectionInputValidator(bool requireSecret = true)
+    public SourceConnectionInputValidator(bool requireSecret)
     {
         RuleFor(x => x.Name)
             .NotEmpty().WithMessage("Name the source, e.g. \"Production org\".")
@@ -48,6 +57,9 @@ public sealed class SourceConnectionInputValidator : AbstractValidator<SourceCon
             .NotEmpty().WithMessage("Enter your My Domain URL, like https://acme.my.salesforce.com.")
             .Must(BeMyDomainUrl).WithMessage("Enter a full https URL, like https://acme.my.salesforce.com.")
             .When(x => x.LoginKind == SalesforceLoginKind.MyDomain);
+        RuleFor(x => x.MyDomainUrl)
+            .Must(BeKnownHost).WithMessage(x => UnknownHostMessage(x.MyDomainUrl))
+            .When(x => x.LoginKind == SalesforceLoginKind.MyDomain && !x.TrustUnknownHost && BeMyDomainUrl(x.MyDomainUrl));
         RuleFor(x => x.ClientId)
             .NotEmpty().WithMessage("Enter the consumer key (client id) of your Salesforce External Client App.")
             .MaximumLength(300).WithMessage("Use at most 300 characters.")
@@ -65,6 +77,16 @@ public sealed class SourceConnectionInputValidator : AbstractValidator<SourceCon
             .Must(p => p.Contains("PRIVATE KEY", StringComparison.Ordinal)).WithMessage("This is not a PEM private key: it should start with -----BEGIN PRIVATE KEY-----.")
             .When(x => x.AuthFlow == SalesforceAuthFlow.JwtBearer && (requireSecret || !string.IsNullOrEmpty(x.JwtPrivateKeyPem)));
     }
+
+    /// <summary>True when the URL parses and its host is not one of Salesforce's: the form then asks for confirmation.</summary>
+    public static bool IsUnknownHost(string url)
+        => Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host) && !SalesforceHosts.IsKnownSalesforceHost(uri);
+
+    private static bool BeKnownHost(string url) => !IsUnknownHost(url);
+
+    private static string UnknownHostMessage(string url)
+        => $"{(Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) ? uri.Host : url)} is not a Salesforce address (those end in my.salesforce.com, force.com and the like). "
+           + "Check for a typo; if your org really is served there, tick \"I trust this host\".";
 
     private static bool NoWhitespace(string value) => !value.Any(char.IsWhiteSpace);
 

@@ -22,6 +22,9 @@ public sealed record SourceDetails(
 /// <summary>A deleted source; <see cref="Warning"/> says what the admin still has to do (e.g. revoke by hand).</summary>
 public sealed record SourceDeleted(string? Warning);
 
+/// <summary>What deleting a source takes along (models, mappings) and which linked destinations it keeps.</summary>
+public sealed record SourceDeletionImpact(int ModelCount, int MappingCount, IReadOnlyList<string> KeptDestinations);
+
 /// <summary>Saves, reads and removes sources. Every change checks that the caller is an Admin.</summary>
 public sealed class SourceService(
     IDbContextFactory<AppDbContext> contexts,
@@ -41,6 +44,19 @@ public sealed class SourceService(
         await using var db = await contexts.CreateDbContextAsync(ct);
         var rows = await db.Sources.AsNoTracking().Include(s => s.Collections).ToListAsync(ct);
         return rows.OrderBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Select(Summarize).ToList();
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot name a new source (blank, too long, taken), or null when it can.</summary>
+    public async Task<string?> CheckNewNameAsync(string name, CancellationToken ct)
+    {
+        var trimmed = name.Trim();
+        if (NameProblem(trimmed) is { } problem)
+        {
+            return problem;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await NameTakenAsync(db, trimmed, ct) ? NameTakenMessage(trimmed) : null;
     }
 
     public async Task<SourceDetails?> GetAsync(Guid id, CancellationToken ct)
@@ -74,9 +90,14 @@ public sealed class SourceService(
         var draft = attempt.Draft;
         await using var db = await contexts.CreateDbContextAsync(ct);
         var name = draft.Name.Trim();
-        if (await db.Sources.AnyAsync(s => s.Name == name, ct))
+        if (NameProblem(name) is { } nameProblem)
         {
-            return OperationResult<Guid>.Fail($"A source named \"{name}\" already exists. Choose another name.");
+            return OperationResult<Guid>.Fail(nameProblem);
+        }
+
+        if (await NameTakenAsync(db, name, ct))
+        {
+            return OperationResult<Guid>.Fail(NameTakenMessage(name));
         }
 
         var now = clock.GetUtcNow();
@@ -209,6 +230,21 @@ public sealed class SourceService(
         return OperationResult.Ok();
     }
 
+    /// <summary>What a delete of the source would remove and keep, for its confirmation; null when it no longer exists.</summary>
+    public async Task<SourceDeletionImpact?> DeletionImpactAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Sources.AnyAsync(s => s.Id == id, ct))
+        {
+            return null;
+        }
+
+        var models = await db.Models.CountAsync(m => m.SourceId == id, ct);
+        var mappings = await db.Mappings.CountAsync(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id), ct);
+        var destinations = await db.Destinations.AsNoTracking().Where(d => d.SourceId == id).Select(d => d.Name).ToListAsync(ct);
+        return new SourceDeletionImpact(models, mappings, destinations.Order(StringComparer.OrdinalIgnoreCase).ToList());
+    }
+
     /// <summary>Deletes a source after revoking its token at Salesforce; the value warns when the revoke failed.</summary>
     public async Task<OperationResult<SourceDeleted>> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
@@ -239,8 +275,21 @@ public sealed class SourceService(
             }
         }
 
-        db.Sources.Remove(source);
-        await db.SaveChangesAsync(ct);
+        // Mappings hold a Restrict key to their model, and run rows a plain key to their mapping: remove them
+        // first, all in one transaction, so a failure leaves the source whole rather than half deleted.
+        // Destinations stay (they may carry mappings of other sources); the database unlinks them.
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var mappingIds = db.Mappings.Where(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id)).Select(m => m.Id);
+            await db.SyncRunMappings.Where(r => mappingIds.Contains(r.MappingId)).ExecuteDeleteAsync(ct);
+            await db.SyncRuns.Where(r => r.SourceId == id).ExecuteDeleteAsync(ct);
+            await db.Mappings.Where(m => db.Models.Any(model => model.Id == m.ModelId && model.SourceId == id)).ExecuteDeleteAsync(ct);
+            await db.Models.Where(m => m.SourceId == id).ExecuteDeleteAsync(ct);
+            await db.Sources.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
+            await transaction.CommitAsync(ct);
+        });
         sessions.Forget(id);
         logger.LogInformation("Source {SourceId} deleted", id);
         return OperationResult<SourceDeleted>.Ok(new SourceDeleted(warning));
@@ -275,12 +324,28 @@ public sealed class SourceService(
             Name = s.Name,
             LoginKind = s.LoginKind,
             MyDomainUrl = s.LoginKind == SalesforceLoginKind.MyDomain ? s.LoginHost : "",
+            // Confirmed when the source was added; reconnecting does not ask again.
+            TrustUnknownHost = true,
             AuthFlow = s.AuthFlow,
             ClientId = s.ClientId,
             ClientSecret = secrets.Unprotect(s.ClientSecretProtected) ?? "",
             JwtUsername = s.JwtUsername ?? "",
             JwtPrivateKeyPem = secrets.Unprotect(s.JwtPrivateKeyProtected) ?? "",
         };
+    }
+
+    private static string? NameProblem(string name)
+        => name.Length == 0 ? "Name the source, e.g. \"Production org\"."
+            : name.Length > 100 ? "Use at most 100 characters for the name."
+            : null;
+
+    private static string NameTakenMessage(string name) => $"A source named \"{name}\" already exists. Choose another name.";
+
+    // Compared case-insensitively on both providers, so "Prod" and "prod" cannot both exist.
+    private static Task<bool> NameTakenAsync(AppDbContext db, string name, CancellationToken ct)
+    {
+        var lower = name.ToLowerInvariant();
+        return db.Sources.AnyAsync(s => s.Name.ToLower() == lower, ct);
     }
 
     private async Task<IReadOnlyList<string>> ValidateAsync(SelectiveSyncInput selection, CancellationToken ct)

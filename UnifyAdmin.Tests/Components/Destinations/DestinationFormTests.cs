@@ -159,6 +159,26 @@ public sealed class DestinationFormTests : MudComponentTest
     }
 
     [Fact]
+    public void Use_demo_workspace_names_the_destination_too_but_keeps_a_name_already_typed()
+    {
+        var demo = new DestinationPreset("http://app.test/demo/segment", "http://app.test/demo/segment-profiles",
+            [new PresetSpace("spa_demo", "Demo space", "demo-write-key", "demo-access-token")], "Demo workspace 2");
+        var input = new DestinationInput();
+        var form = RenderForm(input, demo);
+
+        form.Find("[data-testid=use-demo]").Click();
+        Save(form);
+
+        form.WaitForAssertion(() => Assert.Single(saved));
+        Assert.Equal("Demo workspace 2", input.Name);
+
+        var typed = new DestinationInput { Name = "Marketing profiles" };
+        var second = RenderForm(typed, demo);
+        second.Find("[data-testid=use-demo]").Click();
+        Assert.Equal("Marketing profiles", typed.Name);
+    }
+
+    [Fact]
     public void A_saved_secret_is_shown_masked_with_a_hint_and_may_stay_blank()
     {
         var input = new DestinationInput

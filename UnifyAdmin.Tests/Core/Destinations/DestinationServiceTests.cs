@@ -84,6 +84,17 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     }
 
     [Fact]
+    public async Task A_free_name_is_the_name_itself_until_taken_then_numbered_ignoring_case()
+    {
+        var name = UniqueName("Demo workspace");
+        Assert.Equal(name, await WithAsync(s => s.FreeNameAsync(name, Cancel)));
+
+        await CreateAsync(DemoInput(name.ToUpperInvariant()));
+
+        Assert.Equal(name + " 2", await WithAsync(s => s.FreeNameAsync(name, Cancel)));
+    }
+
+    [Fact]
     public async Task A_new_destination_is_saved_disabled_with_its_spaces()
     {
         var name = UniqueName("Disabled");

@@ -53,6 +53,29 @@ public sealed class UserAdministrationTests(AppHost host) : IClassFixture<AppHos
     }
 
     [Fact]
+    public async Task A_taken_email_is_one_message_that_names_the_email_not_a_user_name()
+    {
+        await host.EnsureAdminAsync();
+        var input = new NewUserInput { Email = "twice@example.com", Password = "Twice-Pass-1", Role = Roles.Viewer };
+        Assert.True((await WithAsync(u => u.CreateAsync(Admin, input, CancellationToken.None))).Succeeded);
+
+        var again = await WithAsync(u => u.CreateAsync(Admin, input, CancellationToken.None));
+
+        Assert.Equal(["A user with the email twice@example.com already exists."], again.Errors);
+    }
+
+    [Fact]
+    public async Task An_email_with_letters_beyond_ascii_is_accepted()
+    {
+        await host.EnsureAdminAsync();
+
+        var created = await WithAsync(u => u.CreateAsync(Admin, new NewUserInput { Email = "josé.müller@example.com", Password = "Unicode-Pass-1", Role = Roles.Viewer }, CancellationToken.None));
+
+        Assert.True(created.Succeeded, created.ErrorText);
+        Assert.Contains(await WithAsync(u => u.ListAsync(CancellationToken.None)), r => r.Email == "josé.müller@example.com");
+    }
+
+    [Fact]
     public async Task An_admin_adds_a_viewer_and_can_change_the_role()
     {
         await host.EnsureAdminAsync();

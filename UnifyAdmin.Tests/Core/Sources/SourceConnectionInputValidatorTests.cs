@@ -35,6 +35,29 @@ public sealed class SourceConnectionInputValidatorTests
         Assert.Contains("must use https", error.Message);
     }
 
+    [Theory]
+    [InlineData("https://acme.my.salesforce.com")]
+    [InlineData("https://acme--dev.sandbox.my.salesforce.com")]
+    [InlineData("https://acme.lightning.force.com")]
+    [InlineData("https://acme.my.salesforce.mil")]
+    [InlineData("https://acme.my.sfcrmproducts.cn")]
+    [InlineData("https://ACME.My.Salesforce.com")]
+    public void Salesforce_domains_need_no_confirmation(string url)
+        => Assert.Empty(Errors(MyDomain(url)));
+
+    [Theory]
+    [InlineData("https://evil.example.com")]
+    [InlineData("https://salesforce.com.evil.example")]
+    [InlineData("https://evilsalesforce.com")]
+    public void Another_host_is_refused_until_the_admin_trusts_it(string url)
+    {
+        Assert.Contains(Errors(MyDomain(url)), e => e.Contains("is not a Salesforce address") && e.Contains("I trust this host"));
+
+        var trusted = MyDomain(url);
+        trusted.TrustUnknownHost = true;
+        Assert.Empty(Errors(trusted));
+    }
+
     [Fact]
     public void The_app_hosted_org_needs_no_secret_from_the_browser()
     {

@@ -12,6 +12,42 @@ public sealed class AddSourceJourneyTests(AppHost host, BrowserFixture browsers)
     private const string DemoPassword = "demo-password";
 
     [Fact]
+    public async Task A_reload_of_the_selective_sync_step_keeps_the_picks_a_missing_since_date_is_refused_and_the_name_can_still_change()
+    {
+        await SignInAsAdminAsync();
+        var wizard = new AddSourcePage(Page);
+        await wizard.GotoAsync();
+        await wizard.ChooseDemoOrgAsync();
+        await wizard.FillNameAsync("Reloaded org");
+        await wizard.ConnectAsync();
+        var salesforce = new SalesforceLoginPage(Page);
+        await salesforce.SignInAsync("admin@demo.unifyadmin.dev", "demo-password");
+        await salesforce.AllowAsync();
+        await Page.WaitForCircuitAsync();
+        await wizard.OpenCollectionAsync("Contact");
+        await wizard.CheckColumnAsync("Email");
+
+        await Page.ReloadAsync();
+        await Page.WaitForCircuitAsync();
+        await Expect(Page.GetByTestId("collection-Contact")).ToContainTextAsync("3 columns");
+        await wizard.OpenCollectionAsync("Contact");
+        await Expect(wizard.Column("Email")).ToBeCheckedAsync();
+
+        // "Since a date" with no date is refused with what to do.
+        await Page.GetByText("Records changed since a date").ClickAsync();
+        await wizard.SaveAsync();
+        await Expect(Page.GetByTestId("save-error")).ToContainTextAsync("Pick the date to read changes since, or choose All time.");
+        await Page.GetByText("All time", new() { Exact = true }).ClickAsync();
+
+        // The name can still change on this step, and the saved source takes it.
+        await Page.GetByTestId("connected-name").Locator("input").Or(Page.Locator("input[data-testid=connected-name]")).FillAsync("Renamed org");
+        await wizard.SaveAsync();
+        await Expect(Page).ToHaveURLAsync(Host.Url("sources"));
+        await Expect(Page.GetByRole(AriaRole.Link, new() { Name = "Renamed org", Exact = true })).ToBeVisibleAsync();
+        await ScreenshotAsync("source-renamed-after-connect");
+    }
+
+    [Fact]
     public async Task An_admin_connects_the_demo_org_picks_contact_columns_and_saves_a_disabled_source()
     {
         await SignInAsAdminAsync();

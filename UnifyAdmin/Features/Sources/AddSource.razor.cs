@@ -10,11 +10,10 @@ namespace UnifyAdmin.Features.Sources;
 /// <summary>Step 1 of the wizard: connect an org, then pick its Selective Sync and save the source.</summary>
 public sealed partial class AddSource : CancellableComponentBase
 {
-    private readonly SelectiveSyncModel selection = new();
+    private SelectiveSyncModel selection = new();
     private SourceConnectionInput input = new();
     private SourceForm.DemoCredentials? demo;
     private ConnectAttempt? attempt;
-    private bool allTime = true;
     private bool busy;
     private string? problem;
     private IReadOnlyList<string> errors = [];
@@ -68,6 +67,11 @@ public sealed partial class AddSource : CancellableComponentBase
             else
             {
                 problem = attempt.Error;
+                if (attempt.Selection is { } kept)
+                {
+                    selection = SelectiveSyncModel.From(kept, attempt.SelectionAllTime);
+                }
+
                 // After a failed attempt the form shows again without its secrets: they are not sent back to the browser.
                 input = attempt.Draft.Clone();
                 input.ClientSecret = "";
@@ -102,6 +106,18 @@ public sealed partial class AddSource : CancellableComponentBase
         }
     }
 
+    // The picks live with the connect attempt on the server, so a reload of this step restores them.
+    private void SelectionChanged()
+    {
+        if (attempt is not null)
+        {
+            attempt.Selection = selection.ToDraft();
+            attempt.SelectionAllTime = selection.AllTime;
+        }
+
+        StateHasChanged();
+    }
+
     private Task<IReadOnlyList<CollectionInfo>> LoadCollections(CancellationToken ct) => SourceCatalog.ListCollectionsAsync(Connector.ClientFor(attempt!), ct);
 
     private Task<IReadOnlyList<ColumnInfo>> LoadColumns(string collection, CancellationToken ct) => SourceCatalog.ListColumnsAsync(Connector.ClientFor(attempt!), collection, ct);
@@ -110,22 +126,24 @@ public sealed partial class AddSource : CancellableComponentBase
 
     private async Task SaveAsync()
     {
+        if (selection.HistoricalRangeProblem is { } rangeProblem)
+        {
+            errors = [rangeProblem];
+            return;
+        }
+
         busy = true;
         try
         {
             var user = (await AuthState.GetAuthenticationStateAsync()).User;
             var value = selection.ToInput();
-            if (allTime)
-            {
-                value.HistoricalSince = null;
-            }
 
             var saved = await Sources.CreateAsync(user, attempt!, value, Aborted);
             errors = saved.Errors;
             if (saved.Succeeded)
             {
                 Connector.Forget(attempt!.Id);
-                Snackbar.Add($"Source \"{attempt.Draft.Name}\" saved. It stays disabled until you enable it with its destination and mapping.", Severity.Success);
+                Snackbar.Add($"Source \"{attempt.Draft.Name.Trim()}\" saved. It stays disabled until you enable it with its destination and mapping.", Severity.Success);
                 Navigation.NavigateTo("/sources");
             }
         }

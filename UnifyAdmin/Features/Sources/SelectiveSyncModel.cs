@@ -9,6 +9,14 @@ public sealed class SelectiveSyncModel
 
     public DateTime? HistoricalSince { get; set; }
 
+    /// <summary>True: the first sync reads all time, whatever <see cref="HistoricalSince"/> holds.</summary>
+    public bool AllTime { get; set; } = true;
+
+    public const string MissingDateMessage = "Pick the date to read changes since, or choose All time.";
+
+    /// <summary>Why the historical range cannot be saved, or null: "since a date" needs the date.</summary>
+    public string? HistoricalRangeProblem => !AllTime && HistoricalSince is null ? MissingDateMessage : null;
+
     public IEnumerable<string> PickedCollections => picked.Keys.Order(StringComparer.Ordinal);
 
     public bool IsPicked(string collection) => picked.ContainsKey(collection);
@@ -48,7 +56,7 @@ public sealed class SelectiveSyncModel
 
     public static SelectiveSyncModel From(IEnumerable<SourceCollection> collections, DateTimeOffset? since)
     {
-        var model = new SelectiveSyncModel { HistoricalSince = since?.UtcDateTime.Date };
+        var model = new SelectiveSyncModel { HistoricalSince = since?.UtcDateTime.Date, AllTime = since is null };
         foreach (var c in collections)
         {
             model.SetAll(new CollectionInfo(c.Name, c.Label ?? c.Name, c.Custom), c.Columns);
@@ -57,12 +65,32 @@ public sealed class SelectiveSyncModel
         return model;
     }
 
+    /// <summary>A working copy of picks kept with a connect attempt; <paramref name="allTime"/> as the admin left it.</summary>
+    public static SelectiveSyncModel From(SelectiveSyncInput input, bool allTime)
+    {
+        var model = new SelectiveSyncModel { HistoricalSince = input.HistoricalSince?.UtcDateTime.Date, AllTime = allTime };
+        foreach (var c in input.Collections)
+        {
+            model.SetAll(new CollectionInfo(c.Name, c.Label ?? c.Name, c.Custom), c.Columns);
+        }
+
+        return model;
+    }
+
+    /// <summary>The picks as they stand, the date kept even when all time is chosen (to restore the form as it was).</summary>
+    public SelectiveSyncInput ToDraft()
+    {
+        var input = ToInput();
+        input.HistoricalSince = HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null;
+        return input;
+    }
+
     public SelectiveSyncInput ToInput() => new()
     {
         Collections = picked.Values
             .OrderBy(v => v.Collection.Name, StringComparer.Ordinal)
             .Select(v => new SelectedCollectionInput(v.Collection.Name, v.Collection.Label, v.Collection.Custom, SelectiveSync.Normalize(v.Columns)))
             .ToList(),
-        HistoricalSince = HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null,
+        HistoricalSince = !AllTime && HistoricalSince is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : null,
     };
 }

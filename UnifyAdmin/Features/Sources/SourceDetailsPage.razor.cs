@@ -114,6 +114,12 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
 
     private async Task SaveSelectionAsync()
     {
+        if (selection!.HistoricalRangeProblem is { } rangeProblem)
+        {
+            errors = [rangeProblem];
+            return;
+        }
+
         busy = true;
         try
         {
@@ -167,9 +173,10 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
 
     private async Task DeleteAsync()
     {
+        var impact = await Sources.DeletionImpactAsync(Id, Aborted);
         var confirmed = await Dialogs.ShowMessageBoxAsync(
             "Delete this source?",
-            $"\"{source!.Summary.Name}\" and its Selective Sync will be removed, and its Salesforce token revoked. Profiles already in Segment are not changed.",
+            DeleteConfirmation(source!.Summary.Name, impact),
             yesText: "Delete", cancelText: "Cancel");
         if (confirmed != true)
         {
@@ -199,4 +206,18 @@ public sealed partial class SourceDetailsPage : CancellableComponentBase
             busy = false;
         }
     }
+
+    /// <summary>What the delete takes along and what it keeps, in one paragraph for the confirmation.</summary>
+    public static string DeleteConfirmation(string name, SourceDeletionImpact? impact)
+    {
+        var removed = impact is null || (impact.ModelCount == 0 && impact.MappingCount == 0)
+            ? $"\"{name}\", its Selective Sync and its sync history will be removed"
+            : $"\"{name}\", its Selective Sync, {Count(impact.ModelCount, "model")} with {Count(impact.MappingCount, "mapping")}, and its sync history will be removed";
+        var kept = impact is { KeptDestinations.Count: > 0 }
+            ? $" {(impact.KeptDestinations.Count == 1 ? "Destination" : "Destinations")} {string.Join(", ", impact.KeptDestinations.Select(d => $"\"{d}\""))} {(impact.KeptDestinations.Count == 1 ? "is" : "are")} kept, no longer linked to a source, with the mappings of other sources."
+            : "";
+        return $"{removed}, and its Salesforce token revoked.{kept} Profiles already in Segment are not changed.";
+    }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }
