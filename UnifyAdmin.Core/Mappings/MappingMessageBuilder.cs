@@ -54,8 +54,6 @@ public sealed class MappingMessageBuilder
         timestamp = mapping.TimestampField is { } t ? new FieldReader(t, null) : null;
     }
 
-    public Mapping Mapping => mapping;
-
     /// <summary>Builds the message for one record; <paramref name="now"/> is the timestamp when the mapping uses the time of sending.</summary>
     public MessageBuild Build(SalesforceRecord record, DateTimeOffset now)
     {
