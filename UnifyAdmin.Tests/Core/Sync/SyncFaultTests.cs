@@ -108,7 +108,8 @@ public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
     {
         host.ResetDemo();
         var flow = await host.CreateFlowAsync();
-        host.Org.SetResponseDelay(TimeSpan.FromMilliseconds(300));
+        // Each page takes 2 s, so the cancel lands well before the last page even on a busy machine (300 ms lost that race under load).
+        host.Org.SetResponseDelay(TimeSpan.FromSeconds(2));
         var running = host.Engine.RunSourceAsync(flow.Source, SyncTrigger.Manual, CancellationToken.None);
         Guid runId = default;
         await Eventually.TrueAsync(async () =>
