@@ -18,6 +18,9 @@ public record OperationResult
     /// <summary>What went wrong, one sentence each; empty on success.</summary>
     public IReadOnlyList<string> Errors { get; }
 
+    /// <summary>The failure is the source's connection: the page offers Reconnect next to the errors.</summary>
+    public bool NeedsReconnect { get; init; }
+
     /// <summary>Nothing to report but success.</summary>
     public static OperationResult Ok() => new([]);
 

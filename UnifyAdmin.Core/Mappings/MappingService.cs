@@ -1,3 +1,4 @@
+using UnifyAdmin.Core.Common;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -38,13 +39,8 @@ public sealed record MappingEditorData(
         => Saved is null ? 1 : MappingService.ChangesWhatItSends(Saved, input.ToMapping(Saved.Revision)) ? Saved.Revision + 1 : Saved.Revision;
 }
 
-/// <summary>The outcome of saving or deleting a mapping.</summary>
-public sealed record MappingResult(bool Succeeded, Guid? Id, int Revision, IReadOnlyList<string> Errors)
-{
-    public static MappingResult Ok(Guid id, int revision) => new(true, id, revision, []);
-
-    public static MappingResult Fail(params string[] errors) => new(false, null, 0, errors);
-}
+/// <summary>A mapping as saved (or deleted): its id and the revision its messageIds carry.</summary>
+public sealed record SavedMapping(Guid Id, int Revision);
 
 /// <summary>
 /// Lists, opens, saves and deletes mappings. Saves are checked for the Admin role and validated against
@@ -233,31 +229,31 @@ public sealed class MappingService(
     }
 
     /// <summary>Saves the editor's input: a new mapping is saved with Mapping Status disabled; a change to what it sends bumps the revision.</summary>
-    public async Task<MappingResult> SaveAsync(ClaimsPrincipal actor, MappingInput input, CancellationToken ct)
+    public async Task<OperationResult<SavedMapping>> SaveAsync(ClaimsPrincipal actor, MappingInput input, CancellationToken ct)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return MappingResult.Fail("Only an Admin can add or change mappings.");
+            return OperationResult<SavedMapping>.Fail("Only an Admin can add or change mappings.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var model = await db.Models.AsNoTracking().FirstOrDefaultAsync(m => m.Id == input.ModelId, ct);
         if (model is null)
         {
-            return MappingResult.Fail("The model of this mapping no longer exists.");
+            return OperationResult<SavedMapping>.Fail("The model of this mapping no longer exists.");
         }
 
         var destination = await db.Destinations.AsNoTracking().Include(d => d.Spaces).FirstOrDefaultAsync(d => d.Id == input.DestinationId, ct);
         if (destination is null)
         {
-            return MappingResult.Fail(DestinationService.NotFoundMessage);
+            return OperationResult<SavedMapping>.Fail(DestinationService.NotFoundMessage);
         }
 
         var live = await LoadSchemaAsync(model, ct);
         var validation = await new MappingInputValidator(live.Catalog, destination.Spaces.Select(s => s.Id).ToList()).ValidateAsync(input, ct);
         if (!validation.IsValid)
         {
-            return MappingResult.Fail(validation.Errors.Select(e => Describe(e.PropertyName, e.ErrorMessage)).Distinct().ToArray());
+            return OperationResult<SavedMapping>.Fail(validation.Errors.Select(e => Describe(e.PropertyName, e.ErrorMessage)).Distinct().ToArray());
         }
 
         var now = clock.GetUtcNow();
@@ -267,7 +263,7 @@ public sealed class MappingService(
         {
             if (input.IsSaved)
             {
-                return MappingResult.Fail("This mapping no longer exists.");
+                return OperationResult<SavedMapping>.Fail("This mapping no longer exists.");
             }
 
             wanted.Enabled = false;
@@ -277,17 +273,17 @@ public sealed class MappingService(
             db.Mappings.Add(wanted);
             await db.SaveChangesAsync(ct);
             logger.LogInformation("Mapping {MappingId} of model {ModelId} to destination {DestinationId} created (disabled)", wanted.Id, wanted.ModelId, wanted.DestinationId);
-            return MappingResult.Ok(wanted.Id, wanted.Revision);
+            return OperationResult<SavedMapping>.Ok(new SavedMapping(wanted.Id, wanted.Revision));
         }
 
         if (existing.DestinationId != input.DestinationId || existing.ModelId != input.ModelId)
         {
-            return MappingResult.Fail("A mapping keeps its model and destination. Add a new mapping instead.");
+            return OperationResult<SavedMapping>.Fail("A mapping keeps its model and destination. Add a new mapping instead.");
         }
 
         if (existing.Version != input.Version)
         {
-            return MappingResult.Fail(ConcurrencyMessage);
+            return OperationResult<SavedMapping>.Fail(ConcurrencyMessage);
         }
 
         if (ChangesWhatItSends(existing, wanted))
@@ -313,31 +309,31 @@ public sealed class MappingService(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return MappingResult.Fail(ConcurrencyMessage);
+            return OperationResult<SavedMapping>.Fail(ConcurrencyMessage);
         }
 
         logger.LogInformation("Mapping {MappingId} saved at revision {Revision}", existing.Id, existing.Revision);
-        return MappingResult.Ok(existing.Id, existing.Revision);
+        return OperationResult<SavedMapping>.Ok(new SavedMapping(existing.Id, existing.Revision));
     }
 
-    public async Task<MappingResult> DeleteAsync(ClaimsPrincipal actor, Guid id, CancellationToken ct)
+    public async Task<OperationResult<SavedMapping>> DeleteAsync(ClaimsPrincipal actor, Guid id, CancellationToken ct)
     {
         if (!actor.IsInRole(Roles.Admin))
         {
-            return MappingResult.Fail("Only an Admin can delete mappings.");
+            return OperationResult<SavedMapping>.Fail("Only an Admin can delete mappings.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var mapping = await db.Mappings.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (mapping is null)
         {
-            return MappingResult.Fail("This mapping no longer exists.");
+            return OperationResult<SavedMapping>.Fail("This mapping no longer exists.");
         }
 
         db.Mappings.Remove(mapping);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Mapping {MappingId} deleted", id);
-        return MappingResult.Ok(id, mapping.Revision);
+        return OperationResult<SavedMapping>.Ok(new SavedMapping(id, mapping.Revision));
     }
 
     /// <summary>True when a saved mapping and an edited one would send different messages for the same record.</summary>

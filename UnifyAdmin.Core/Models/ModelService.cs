@@ -1,3 +1,4 @@
+using UnifyAdmin.Core.Common;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -24,12 +25,6 @@ public sealed record ModelSummary(DataModel Model, string SourceName, int Mappin
 
 /// <summary>A saved model for its page, with the mappings that use it (named for people).</summary>
 public sealed record ModelDetails(DataModel Model, string SourceName, SourceConnectionState SourceState, IReadOnlyList<string> Mappings);
-
-/// <summary>The outcome of saving a model: its id, or messages that say what to fix.</summary>
-public sealed record ModelSaveResult(Guid? Id, IReadOnlyList<string> Errors, bool NeedsReconnect = false)
-{
-    public bool Succeeded => Id is not null && Errors.Count == 0;
-}
 
 /// <summary>Lists, saves and deletes models. Every change checks that the caller is an Admin.</summary>
 public sealed class ModelService(
@@ -89,17 +84,17 @@ public sealed class ModelService(
     /// Saves a new or edited model after checking it against the org now (describes revalidated): a field
     /// that vanished, an encrypted field or a filter that no longer compiles is refused with its name.
     /// </summary>
-    public async Task<ModelSaveResult> SaveAsync(ClaimsPrincipal user, ModelInput input, ModelEditingSession? session, CancellationToken ct)
+    public async Task<OperationResult<Guid>> SaveAsync(ClaimsPrincipal user, ModelInput input, ModelEditingSession? session, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return new ModelSaveResult(null, ["Only an Admin can create or change models."]);
+            return OperationResult<Guid>.Fail("Only an Admin can create or change models.");
         }
 
         var invalid = new ModelInputValidator().Validate(input);
         if (!invalid.IsValid)
         {
-            return new ModelSaveResult(null, invalid.Errors.Select(e => e.ErrorMessage).Distinct().ToList());
+            return OperationResult<Guid>.Fail(invalid.Errors.Select(e => e.ErrorMessage).Distinct().ToList());
         }
 
         var name = input.Name.Trim();
@@ -108,7 +103,7 @@ public sealed class ModelService(
             var names = await db.Models.AsNoTracking().Where(m => m.SourceId == input.SourceId && m.Id != input.Id).Select(m => m.Name).ToListAsync(ct);
             if (names.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                return new ModelSaveResult(null, [$"This source already has a model named \"{name}\". Choose another name."]);
+                return OperationResult<Guid>.Fail($"This source already has a model named \"{name}\". Choose another name.");
             }
         }
 
@@ -117,7 +112,7 @@ public sealed class ModelService(
             var opened = await OpenSessionAsync(input.SourceId, ct);
             if (opened.Session is null)
             {
-                return new ModelSaveResult(null, [opened.Error!], opened.NeedsReconnect);
+                return OperationResult<Guid>.Fail(opened.Error!) with { NeedsReconnect = opened.NeedsReconnect };
             }
 
             session = opened.Session;
@@ -130,7 +125,7 @@ public sealed class ModelService(
         {
             if (!session.Collections.Any(c => string.Equals(c.Name, input.Collection, StringComparison.OrdinalIgnoreCase)))
             {
-                return new ModelSaveResult(null, [$"{input.Collection} is not in this source's Selective Sync. Add it there first, or choose another collection."]);
+                return OperationResult<Guid>.Fail($"{input.Collection} is not in this source's Selective Sync. Add it there first, or choose another collection.");
             }
 
             var schema = await session.Describes.LoadSchemaAsync(input.Collection, fields, revalidate: true, ct);
@@ -141,7 +136,7 @@ public sealed class ModelService(
             errors.AddRange(schema.CompileFilter(filter).Errors);
             if (errors.Count > 0)
             {
-                return new ModelSaveResult(null, errors);
+                return OperationResult<Guid>.Fail(errors);
             }
 
             fields = fields.Select(f => Spelling(schema, f)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -150,7 +145,7 @@ public sealed class ModelService(
         }
         catch (Exception e) when (ModelEditingSession.Message(e, input.SourceId) is { } message)
         {
-            return new ModelSaveResult(null, [message.Text], message.NeedsReconnect);
+            return OperationResult<Guid>.Fail(message.Text) with { NeedsReconnect = message.NeedsReconnect };
         }
 
         return await StoreAsync(input, name, fields, filter, snapshot, ct);
@@ -183,7 +178,7 @@ public sealed class ModelService(
         return [];
     }
 
-    private async Task<ModelSaveResult> StoreAsync(ModelInput input, string name, List<string> fields, ModelFilter? filter, List<ModelFieldSnapshot> snapshot, CancellationToken ct)
+    private async Task<OperationResult<Guid>> StoreAsync(ModelInput input, string name, List<string> fields, ModelFilter? filter, List<ModelFieldSnapshot> snapshot, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -193,7 +188,7 @@ public sealed class ModelService(
             model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct) ?? throw new InvalidOperationException();
             if (model.Version != input.Version)
             {
-                return new ModelSaveResult(null, ["Someone else changed this model while you were editing. Reload the page to see their changes."]);
+                return OperationResult<Guid>.Fail("Someone else changed this model while you were editing. Reload the page to see their changes.");
             }
         }
         else
@@ -215,15 +210,15 @@ public sealed class ModelService(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return new ModelSaveResult(null, ["Someone else changed this model while you were editing. Reload the page to see their changes."]);
+            return OperationResult<Guid>.Fail("Someone else changed this model while you were editing. Reload the page to see their changes.");
         }
         catch (DbUpdateException)
         {
-            return new ModelSaveResult(null, [$"This source already has a model named \"{name}\". Choose another name."]);
+            return OperationResult<Guid>.Fail($"This source already has a model named \"{name}\". Choose another name.");
         }
 
         logger.LogInformation("Model {ModelId} saved with {Count} field(s)", model.Id, fields.Count);
-        return new ModelSaveResult(model.Id, []);
+        return OperationResult<Guid>.Ok(model.Id);
     }
 
     private static string Spelling(ModelSchema schema, string path)

@@ -1,4 +1,5 @@
 using Bunit;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Segment;
@@ -33,7 +34,7 @@ public sealed class MappingEditorTests : MudComponentTest
             .Add(e => e.OnSave, i =>
             {
                 saved.Add(i);
-                return Task.FromResult(MappingResult.Ok(i.Id, 1));
+                return Task.FromResult(OperationResult<SavedMapping>.Ok(new SavedMapping(i.Id, 1)));
             }));
 
     private static void Save(IRenderedComponent<MappingEditor> editor) => editor.Find("[data-testid=save-mapping]").Click();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Persistence;
@@ -94,10 +95,10 @@ public sealed class MappingServiceTests(MappingAppHost host) : IClassFixture<Map
         var input = Input(setup);
 
         var created = await host.WithAsync((m, _) => m.SaveAsync(MappingAppHost.Admin, input, Ct));
-        var saved = await host.WithAsync((m, _) => m.GetAsync(created.Id!.Value, Ct));
+        var saved = await host.WithAsync((m, _) => m.GetAsync(created.Value.Id, Ct));
         var edit = MappingInput.From(saved!);
         var unchanged = await host.WithAsync((m, _) => m.SaveAsync(MappingAppHost.Admin, edit, Ct));
-        edit = MappingInput.From((await host.WithAsync((m, _) => m.GetAsync(created.Id!.Value, Ct)))!);
+        edit = MappingInput.From((await host.WithAsync((m, _) => m.GetAsync(created.Value.Id, Ct)))!);
         edit.Traits.Add(new TraitRowInput { Trait = "title", Field = "Title" });
         var changed = await host.WithAsync((m, _) => m.SaveAsync(MappingAppHost.Admin, edit, Ct));
         var list = await host.WithAsync((m, _) => m.ListAsync(setup.Destination.Id, null, Ct));
@@ -106,8 +107,8 @@ public sealed class MappingServiceTests(MappingAppHost host) : IClassFixture<Map
         Assert.False(saved!.Enabled);
         Assert.Equal(1, saved.Revision);
         Assert.Equal(4, saved.Traits.Count);
-        Assert.Equal(1, unchanged.Revision);
-        Assert.Equal(2, changed.Revision);
+        Assert.Equal(1, unchanged.Value.Revision);
+        Assert.Equal(2, changed.Value.Revision);
         var row = Assert.Single(list);
         Assert.False(row.Enabled);
         Assert.Equal("Contacts", row.ModelName);
@@ -122,7 +123,7 @@ public sealed class MappingServiceTests(MappingAppHost host) : IClassFixture<Map
         group.Action = MappingAction.Group;
         var duplicate = Input(setup, "External_Key__c", new TraitRowInput { Trait = "email", Field = "Email" }, new TraitRowInput { Trait = "email", Field = "FirstName" });
 
-        var results = new List<MappingResult>();
+        var results = new List<OperationResult<SavedMapping>>();
         foreach (var input in new[] { noId, group, duplicate })
         {
             results.Add(await host.WithAsync((m, _) => m.SaveAsync(MappingAppHost.Admin, input, Ct)));

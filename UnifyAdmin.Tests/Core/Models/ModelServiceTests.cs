@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Models;
@@ -20,7 +21,7 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
         Fields = [.. fields],
     };
 
-    private Task<ModelSaveResult> SaveAsync(ModelInput input, ModelEditingSession? session = null)
+    private Task<OperationResult<Guid>> SaveAsync(ModelInput input, ModelEditingSession? session = null)
         => host.WithModelsAsync(m => m.SaveAsync(ModelsAppHost.Admin, input, session, Cancel));
 
     private async Task<Guid> NewSourceAsync(IReadOnlyDictionary<string, string[]>? collections = null)
@@ -42,7 +43,7 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
         var result = await SaveAsync(input);
 
         Assert.True(result.Succeeded, string.Join(" ", result.Errors));
-        var model = await LoadAsync(result.Id!.Value);
+        var model = await LoadAsync(result.Value);
         Assert.Equal(["Id", "SystemModstamp", "Email", "Account.Name", "Full_Name__c"], model.Fields);
         Assert.Equal(new FilterCondition("LeadSource", FilterOperator.Equals, "Web"), Assert.Single(model.Filter!.Conditions));
         Assert.Contains(new ModelFieldSnapshot("Email", "email", 80, true, false), model.SchemaSnapshot);
@@ -110,15 +111,15 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
         var saved = await SaveAsync(Input(sourceId, "Mine", "Email"));
 
         var create = await host.WithModelsAsync(m => m.SaveAsync(ModelsAppHost.Viewer, Input(sourceId, "Theirs", "Email"), null, Cancel));
-        var edit = ModelInput.From(await LoadAsync(saved.Id!.Value));
+        var edit = ModelInput.From(await LoadAsync(saved.Value));
         edit.Name = "Renamed";
         var change = await host.WithModelsAsync(m => m.SaveAsync(ModelsAppHost.Viewer, edit, null, Cancel));
-        var delete = await host.WithModelsAsync(m => m.DeleteAsync(ModelsAppHost.Viewer, saved.Id!.Value, Cancel));
+        var delete = await host.WithModelsAsync(m => m.DeleteAsync(ModelsAppHost.Viewer, saved.Value, Cancel));
 
         Assert.Equal("Only an Admin can create or change models.", Assert.Single(create.Errors));
         Assert.Equal("Only an Admin can create or change models.", Assert.Single(change.Errors));
         Assert.Equal("Only an Admin can delete models.", Assert.Single(delete));
-        Assert.Equal("Mine", (await LoadAsync(saved.Id!.Value)).Name);
+        Assert.Equal("Mine", (await LoadAsync(saved.Value)).Name);
         // Viewers still read models and previews.
         Assert.Single(await host.WithModelsAsync(m => m.ListAsync(sourceId, Cancel)));
     }
@@ -127,8 +128,8 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
     public async Task Delete_is_refused_while_a_mapping_uses_the_model_and_names_the_mapping()
     {
         var sourceId = await NewSourceAsync();
-        var used = (await SaveAsync(Input(sourceId, "Used", "Email"))).Id!.Value;
-        var unused = (await SaveAsync(Input(sourceId, "Unused", "Email"))).Id!.Value;
+        var used = (await SaveAsync(Input(sourceId, "Used", "Email"))).Value;
+        var unused = (await SaveAsync(Input(sourceId, "Unused", "Email"))).Value;
         await using (var db = await host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Cancel))
         {
             var space = new ProfileSpace { Id = Guid.NewGuid(), SpaceId = "spa_demo", Name = "Demo space", WriteKeyProtected = "x" };
@@ -151,7 +152,7 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
     public async Task Edits_keep_the_id_and_refuse_a_stale_version()
     {
         var sourceId = await NewSourceAsync();
-        var id = (await SaveAsync(Input(sourceId, "Editable", "Email"))).Id!.Value;
+        var id = (await SaveAsync(Input(sourceId, "Editable", "Email"))).Value;
         var first = ModelInput.From(await LoadAsync(id));
         var second = ModelInput.From(await LoadAsync(id));
 

@@ -126,12 +126,12 @@ public sealed class ModelJourneyTests(ModelsAppHost host, BrowserFixture browser
         await source.GotoAsync(sourceId, "models");
         await Expect(source.ModelsTable).ToContainTextAsync("Readable");
         await Expect(source.CreateModel).ToHaveCountAsync(0);
-        await Page.GotoAsync($"models/{saved.Id}");
+        await Page.GotoAsync($"models/{saved.Value}");
         await Page.WaitForCircuitAsync();
         await Expect(new ModelDetailsPage(Page).PreviewRows).ToHaveCountAsync(25);
         await Expect(Page.GetByTestId("delete-model")).ToHaveCountAsync(0);
         await Expect(Page.GetByTestId("edit-model")).ToHaveCountAsync(0);
-        foreach (var path in new[] { $"sources/{sourceId}/models/new", $"models/{saved.Id}/edit" })
+        foreach (var path in new[] { $"sources/{sourceId}/models/new", $"models/{saved.Value}/edit" })
         {
             await Page.GotoAsync(path);
             await Expect(new ShellPage(Page).AccessDenied).ToBeVisibleAsync();

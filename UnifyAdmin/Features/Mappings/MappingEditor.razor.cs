@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Segment;
 
@@ -34,7 +35,7 @@ public sealed partial class MappingEditor
 
     /// <summary>Saves the input; the result's errors are shown above the button.</summary>
     [Parameter, EditorRequired]
-    public required Func<MappingInput, Task<MappingResult>> OnSave { get; set; }
+    public required Func<MappingInput, Task<OperationResult<SavedMapping>>> OnSave { get; set; }
 
     /// <summary>Viewers see the mapping but cannot change it.</summary>
     [Parameter]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Security;
 
@@ -48,7 +49,7 @@ public sealed partial class MappingEditorPage
         }
     }
 
-    private async Task<MappingResult> SaveAsync(MappingInput input)
+    private async Task<OperationResult<SavedMapping>> SaveAsync(MappingInput input)
     {
         var user = (await AuthState.GetAuthenticationStateAsync()).User;
         var result = await Mappings.SaveAsync(user, input, disposed.Token);
@@ -60,11 +61,11 @@ public sealed partial class MappingEditorPage
         if (MappingId is null)
         {
             Snackbar.Add("Mapping saved with Mapping Status disabled: nothing is sent until it is enabled.", Severity.Success);
-            Navigation.NavigateTo($"/destinations/{DestinationId}/mappings/{result.Id}");
+            Navigation.NavigateTo($"/destinations/{DestinationId}/mappings/{result.Value.Id}");
         }
         else
         {
-            Snackbar.Add($"Mapping saved (revision {result.Revision}).", Severity.Success);
+            Snackbar.Add($"Mapping saved (revision {result.Value.Revision}).", Severity.Success);
             await LoadAsync();
         }
 

@@ -219,7 +219,7 @@ public sealed partial class ModelEditor
             if (result.Succeeded)
             {
                 Snackbar.Add($"Model \"{Input.Name.Trim()}\" saved.", Severity.Success);
-                Navigation.NavigateTo($"/models/{result.Id}");
+                Navigation.NavigateTo($"/models/{result.Value}");
             }
         }
         finally
