@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using UnifyAdmin.Core.Monitoring;
+using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Sync;
 using UnifyAdmin.Tests.Core.Monitoring;
 using UnifyAdmin.Tests.E2E.Pages;
@@ -12,6 +13,9 @@ namespace UnifyAdmin.Tests.E2E.Monitoring;
 public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers)
     : BrowserTest<AppHost>(host, browsers), IClassFixture<AppHost>
 {
+    private const string ViewerEmail = "monitoring-viewer@example.com";
+    private const string ViewerPassword = "Viewer-Password-7";
+
     [Fact]
     public async Task An_admin_follows_a_failing_flow_to_its_errors_and_record_and_gets_one_alert_then_a_recovery_notice()
     {
@@ -96,7 +100,24 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
         await Page.GetByTestId("bell").ClickAsync();
         await Expect(Page.GetByTestId("notification")).ToHaveCountAsync(2);
         await Expect(Page.GetByTestId("notification").First).ToContainTextAsync("Recovered");
+        await Expect(Page.GetByTestId("notification-new")).ToHaveCountAsync(2);
         await ScreenshotAsync("monitor-6");
+
+        // Reading them clears the admin's count only: a viewer who has not opened them still sees both unread.
+        await Expect(Page.GetByTestId("bell")).ToHaveAttributeAsync("aria-label", "Notifications, 0 unread");
+        await Page.ReloadAsync();
+        await Page.WaitForCircuitAsync();
+        await Expect(Page.GetByTestId("notification-new")).ToHaveCountAsync(0);
+        await Host.CreateUserAsync(ViewerEmail, ViewerPassword, Roles.Viewer);
+        await using (var viewerContext = await Page.Context.Browser!.NewContextAsync(new() { BaseURL = Host.BaseAddress.ToString() }))
+        {
+            var viewer = await viewerContext.NewPageAsync();
+            await new LoginPage(viewer).GotoAsync();
+            await new LoginPage(viewer).SignInAsync(ViewerEmail, ViewerPassword);
+            await Expect(viewer).ToHaveURLAsync(Host.Url(""));
+            await viewer.WaitForCircuitAsync();
+            await Expect(viewer.GetByTestId("bell")).ToHaveAttributeAsync("aria-label", "Notifications, 2 unread");
+        }
 
         // The audit log names the admin who added the webhook, without its address.
         await shell.GotoAsync("monitoring/audit");
