@@ -306,9 +306,16 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     [Fact]
     public async Task Enabling_shows_in_the_list_and_deleting_removes_the_destination_and_its_spaces()
     {
-        var id = await CreateAsync(DemoInput(UniqueName("Lifecycle")));
+        var created = DemoInput(UniqueName("Lifecycle"));
+        created.Enabled = true;
+        var id = await CreateAsync(created);
+        var addedDisabled = Assert.Single(await WithAsync(s => s.ListAsync(Cancel)), r => r.Id == id).Enabled;
 
-        Assert.True((await WithAsync(s => s.SetEnabledAsync(Admin, id, true, Cancel))).Succeeded);
+        // The Settings tab saves Enable destination with the rest of the form.
+        var form = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
+        form.Enabled = true;
+        Assert.True((await WithAsync(s => s.UpdateAsync(Admin, id, form, Cancel))).Succeeded);
+        Assert.False(addedDisabled);
         Assert.True(Assert.Single(await WithAsync(s => s.ListAsync(Cancel)), r => r.Id == id).Enabled);
 
         Assert.True((await WithAsync(s => s.DeleteAsync(Admin, id, Cancel))).Succeeded);
