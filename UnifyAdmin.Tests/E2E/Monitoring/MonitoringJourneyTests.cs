@@ -22,8 +22,10 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
         await using var receiver = await WebhookReceiver.StartAsync();
         var healthy = await MonitoringSeed.FlowAsync(Host.Services, "Healthy org");
         await MonitoringSeed.RunAsync(Host.Services, healthy, SyncRunState.Succeeded, 250, 0);
+        await Host.Services.GetRequiredService<SyncScheduler>().ApplyAsync(healthy.SourceId, TestContext.Current.CancellationToken);
         var failing = await MonitoringSeed.FlowAsync(Host.Services, "Failing org");
         var run = await MonitoringSeed.RunAsync(Host.Services, failing, SyncRunState.Partial, accepted: 70, failed: 30);
+        await Host.Services.GetRequiredService<SyncScheduler>().ApplyAsync(failing.SourceId, TestContext.Current.CancellationToken);
         await MonitoringSeed.ErrorsAsync(Host.Services, failing, run,
             Enumerable.Range(1, 27).Select(i => (MonitoringSeed.ContactId(i), "Message larger than 32 KB", (string?)$"{{\"userId\":\"{MonitoringSeed.ContactId(i)}\",\"traits\":{{\"email\":\"p{i}@example.com\"}}}}"))
                 .Concat(Enumerable.Range(28, 3).Select(i => (MonitoringSeed.ContactId(i), "Neither userId nor anonymousId", (string?)null))));
@@ -37,7 +39,10 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
         await Expect(card.GetByTestId("flow-state")).ToHaveClassAsync(new Regex("mud-chip-color-error"));
         await Expect(Page.GetByTestId("flow-card").First).ToContainTextAsync("Failing org");
         await Expect(Page.GetByTestId("flow-warning").First).ToContainTextAsync("30 record(s) failing");
-        await Expect(Page.GetByTestId("flow-card").Filter(new() { HasText = "Healthy org" }).GetByTestId("flow-state")).ToHaveTextAsync("Healthy");
+        var healthyCard = Page.GetByTestId("flow-card").Filter(new() { HasText = "Healthy org" });
+        await Expect(healthyCard.GetByTestId("flow-state")).ToHaveTextAsync("Healthy");
+        var nextRun = (await Host.Services.GetRequiredService<SyncScheduler>().NextRunAsync(healthy.SourceId, TestContext.Current.CancellationToken))!.Value;
+        await Expect(healthyCard.GetByTestId("flow-next-run")).ToHaveTextAsync($"{nextRun.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
         await ScreenshotAsync("monitor-1");
 
         // Its run groups the errors by reason, biggest group first.
