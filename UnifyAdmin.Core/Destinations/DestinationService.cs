@@ -268,36 +268,6 @@ public sealed class DestinationService(
         return result;
     }
 
-    /// <summary>The Enable switch (step 5 of the wizard). Data flows only when source, destination and mapping are all enabled.</summary>
-    public async Task<OperationResult<Guid>> SetEnabledAsync(ClaimsPrincipal actor, Guid id, bool enabled, CancellationToken cancellationToken)
-    {
-        if (!actor.IsInRole(Roles.Admin))
-        {
-            return OperationResult<Guid>.Fail("Only an Admin can enable or disable destinations.");
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var destination = await db.Destinations.FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (destination is null)
-        {
-            return OperationResult<Guid>.Fail(NotFoundMessage);
-        }
-
-        if (destination.Enabled == enabled)
-        {
-            return OperationResult<Guid>.Ok(id);
-        }
-
-        destination.Enabled = enabled;
-        var result = await SaveVersionedAsync(db, destination, destination.Version, cancellationToken, null);
-        if (result.Succeeded)
-        {
-            logger.LogInformation("Destination {DestinationId} {State}", id, enabled ? "enabled" : "disabled");
-        }
-
-        return result;
-    }
-
     public async Task<OperationResult<Guid>> DeleteAsync(ClaimsPrincipal actor, Guid id, CancellationToken cancellationToken)
     {
         if (!actor.IsInRole(Roles.Admin))
