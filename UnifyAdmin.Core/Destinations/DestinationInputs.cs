@@ -18,6 +18,9 @@ public sealed class DestinationInput
     /// <summary>The source the destination is added from (the source page links with <c>?sourceId=</c>).</summary>
     public Guid? SourceId { get; set; }
 
+    /// <summary>The Settings tab's Enable destination switch; a new destination is always saved disabled.</summary>
+    public bool Enabled { get; set; }
+
     /// <summary>The concurrency token the form was loaded with; empty for a new destination.</summary>
     public Guid Version { get; set; }
 

@@ -27,6 +27,7 @@ public sealed record DestinationDetails(
         TrackingApiUrl = TrackingApiUrl,
         ProfileApiUrl = ProfileApiUrl,
         SourceId = SourceId,
+        Enabled = Enabled,
         Version = Version,
         Spaces = Spaces.Select(s => new ProfileSpaceInput
         {

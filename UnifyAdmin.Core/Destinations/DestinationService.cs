@@ -169,7 +169,7 @@ public sealed class DestinationService(
     }
 
     /// <summary>
-    /// Saves the settings form: name, region, endpoints and spaces. A blank secret field keeps the saved
+    /// Saves the settings form: the Enable destination switch, name, region, endpoints and spaces. A blank secret field keeps the saved
     /// secret of that space. Fails with <see cref="ConcurrencyMessage"/> when the destination changed since
     /// <see cref="DestinationInput.Version"/> was read.
     /// </summary>
@@ -212,6 +212,8 @@ public sealed class DestinationService(
             return NameTaken(name);
         }
 
+        var switched = destination.Enabled != input.Enabled;
+        destination.Enabled = input.Enabled;
         destination.Name = name;
         destination.Region = input.Region;
         destination.TrackingApiUrl = Blank(input.TrackingApiUrl);
@@ -257,34 +259,10 @@ public sealed class DestinationService(
             db.Remove(removed);
         }
 
-        return await SaveVersionedAsync(db, destination, input.Version, cancellationToken, name);
-    }
-
-    /// <summary>The Enable switch (step 5 of the wizard). Data flows only when source, destination and mapping are all enabled.</summary>
-    public async Task<OperationResult<Guid>> SetEnabledAsync(ClaimsPrincipal actor, Guid id, bool enabled, CancellationToken cancellationToken)
-    {
-        if (!actor.IsInRole(Roles.Admin))
+        var result = await SaveVersionedAsync(db, destination, input.Version, cancellationToken, name);
+        if (result.Succeeded && switched)
         {
-            return OperationResult<Guid>.Fail("Only an Admin can enable or disable destinations.");
-        }
-
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var destination = await db.Destinations.FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
-        if (destination is null)
-        {
-            return OperationResult<Guid>.Fail(NotFoundMessage);
-        }
-
-        if (destination.Enabled == enabled)
-        {
-            return OperationResult<Guid>.Ok(id);
-        }
-
-        destination.Enabled = enabled;
-        var result = await SaveVersionedAsync(db, destination, destination.Version, cancellationToken, null);
-        if (result.Succeeded)
-        {
-            logger.LogInformation("Destination {DestinationId} {State}", id, enabled ? "enabled" : "disabled");
+            logger.LogInformation("Destination {DestinationId} {State}", id, input.Enabled ? "enabled" : "disabled");
         }
 
         return result;

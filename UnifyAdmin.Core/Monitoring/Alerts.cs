@@ -282,13 +282,21 @@ public sealed class AlertRuleService(IDbContextFactory<AppDbContext> contexts, F
     }
 }
 
-/// <summary>The bell: recent notifications and how many are unread.</summary>
+/// <summary>
+/// The bell: recent notifications and, per user, how many are unread. Each user has a "read up to"
+/// marker, so one user opening the notifications leaves them unread for everyone else.
+/// </summary>
 public sealed class NotificationService(IDbContextFactory<AppDbContext> contexts, TimeProvider time)
 {
-    public async Task<int> UnreadCountAsync(CancellationToken ct)
+    /// <summary>Raised with the user's id after that user's marker moved, so their open bells update at once.</summary>
+    public event Action<string>? Read;
+
+    /// <summary>How many notifications the user has not seen; everything counts for a user without an id.</summary>
+    public async Task<int> UnreadCountAsync(string? userId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Set<Notification>().CountAsync(n => n.ReadAt == null, ct);
+        var readUpTo = await ReadUpToAsync(db, userId, ct);
+        return await db.Set<Notification>().CountAsync(n => n.Id > readUpTo, ct);
     }
 
     public async Task<IReadOnlyList<Notification>> RecentAsync(int take, CancellationToken ct)
@@ -297,11 +305,55 @@ public sealed class NotificationService(IDbContextFactory<AppDbContext> contexts
         return await db.Set<Notification>().AsNoTracking().OrderByDescending(n => n.Id).Take(take).ToListAsync(ct);
     }
 
-    /// <summary>Marks every notification read (reading is not a change of configuration: Viewers may).</summary>
-    public async Task MarkAllReadAsync(CancellationToken ct)
+    /// <summary>The id of the newest notification the user has read (0 for none).</summary>
+    public async Task<long> ReadUpToAsync(string? userId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var now = time.GetUtcNow();
-        await db.Set<Notification>().Where(n => n.ReadAt == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.ReadAt, now), ct);
+        return await ReadUpToAsync(db, userId, ct);
     }
+
+    /// <summary>
+    /// Marks the notifications up to <paramref name="upToId"/> (the newest one the user was shown) read for that
+    /// user only. Reading is not a change of configuration: Viewers may.
+    /// </summary>
+    public async Task MarkReadAsync(string? userId, long upToId, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(userId) || upToId <= 0)
+        {
+            return;
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var marker = await db.Set<NotificationReadMarker>().FirstOrDefaultAsync(r => r.UserId == userId, ct);
+        if (marker is null)
+        {
+            db.Add(new NotificationReadMarker { UserId = userId, LastReadId = upToId, ReadAt = time.GetUtcNow() });
+        }
+        else if (marker.LastReadId < upToId)
+        {
+            // Two tabs may mark at once: the marker only moves forward.
+            marker.LastReadId = upToId;
+            marker.ReadAt = time.GetUtcNow();
+        }
+        else
+        {
+            return;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (marker is null)
+        {
+            // Another tab of the same user added the marker first; theirs covers what this one would.
+        }
+
+        Read?.Invoke(userId);
+    }
+
+    private static async Task<long> ReadUpToAsync(AppDbContext db, string? userId, CancellationToken ct)
+        => string.IsNullOrEmpty(userId)
+            ? 0
+            : await db.Set<NotificationReadMarker>().Where(r => r.UserId == userId).Select(r => (long?)r.LastReadId).FirstOrDefaultAsync(ct) ?? 0;
 }

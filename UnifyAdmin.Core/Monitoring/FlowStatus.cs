@@ -44,7 +44,9 @@ public sealed record FlowSummary(
     bool PausedByDrift,
     string? DriftReason,
     bool ApiBudgetReached,
-    double? DiscrepancyPercent)
+    double? DiscrepancyPercent,
+    DateTimeOffset? NextRunAt = null,
+    string? NotScheduledReason = null)
 {
     public string Title => $"{SourceName} → {ModelName} → {Action} → {SpaceName}";
 
@@ -55,7 +57,8 @@ public sealed record FlowSummary(
 }
 
 /// <summary>Reads every flow's state from the database (no engine code needed): the dashboard's cards and the alerts' input.</summary>
-public sealed class FlowStatusReader(IDbContextFactory<AppDbContext> contexts, TimeProvider time)
+/// <remarks>With the scheduler registered, each enabled flow also carries its source's next scheduled run.</remarks>
+public sealed class FlowStatusReader(IDbContextFactory<AppDbContext> contexts, TimeProvider time, SyncScheduler? scheduler = null)
 {
     public async Task<IReadOnlyList<FlowSummary>> ReadAsync(CancellationToken ct)
     {
@@ -105,6 +108,15 @@ public sealed class FlowStatusReader(IDbContextFactory<AppDbContext> contexts, T
             select new { MappingId = g.Key, Accepted = g.Sum(x => x.Accepted), Failed = g.Sum(x => x.Failed), Recent = g.Sum(x => x.Recent) })
             .ToDictionaryAsync(x => x.MappingId, ct);
 
+        var nextRuns = new Dictionary<Guid, DateTimeOffset?>();
+        if (scheduler is not null)
+        {
+            foreach (var sourceId in flows.Where(f => f.Source.Enabled).Select(f => f.Source.Id).Distinct())
+            {
+                nextRuns[sourceId] = await scheduler.NextRunAsync(sourceId, ct);
+            }
+        }
+
         var result = new List<FlowSummary>(flows.Count);
         foreach (var f in flows)
         {
@@ -139,10 +151,26 @@ public sealed class FlowStatusReader(IDbContextFactory<AppDbContext> contexts, T
                 lastRun?.Id, lastRun?.StartedAt, lastRun?.State, lastRun?.Reason,
                 total?.Recent ?? 0, total?.Accepted ?? 0, total?.Failed ?? 0, openErrors, failedPercent,
                 m.PausedReason is not null, m.PausedReason, budget,
-                discrepancy is null ? null : 100.0 - discrepancy.Value));
+                discrepancy is null ? null : 100.0 - discrepancy.Value,
+                state == FlowState.Disabled ? null : nextRuns.GetValueOrDefault(f.Source.Id),
+                NotScheduled(state, f.Source.Enabled, f.Destination.Enabled, nextRuns.GetValueOrDefault(f.Source.Id))));
         }
 
         return result.OrderBy(r => r.State).ThenBy(r => r.Title, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>Why a flow has no next run, in words; null when it has one.</summary>
+    private static string? NotScheduled(FlowState state, bool sourceEnabled, bool destinationEnabled, DateTimeOffset? next)
+    {
+        if (state == FlowState.Disabled)
+        {
+            // The source's job may still fire for its other flows; this one sends nothing until all three switches are on.
+            return !sourceEnabled ? "the source is switched off"
+                : !destinationEnabled ? "the destination is switched off"
+                : "the mapping is switched off";
+        }
+
+        return next is null ? "the source has no schedule yet; save its sync settings to create one" : null;
     }
 
     private static (FlowState, string, string?, string?) Classify(

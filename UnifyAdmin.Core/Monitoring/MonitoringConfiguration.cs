@@ -32,7 +32,17 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Message).HasMaxLength(2000);
         builder.Property(n => n.Link).HasMaxLength(500);
         builder.HasIndex(n => n.At);
-        builder.HasIndex(n => n.ReadAt);
+    }
+}
+
+internal sealed class NotificationReadMarkerConfiguration : IEntityTypeConfiguration<NotificationReadMarker>
+{
+    public void Configure(EntityTypeBuilder<NotificationReadMarker> builder)
+    {
+        builder.ToTable("NotificationReadMarkers");
+        builder.HasKey(r => r.UserId);
+        builder.Property(r => r.UserId).HasMaxLength(450);
+        builder.HasOne<Persistence.AppUser>().WithOne().HasForeignKey<NotificationReadMarker>(r => r.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

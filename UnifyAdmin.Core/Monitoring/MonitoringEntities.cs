@@ -55,8 +55,20 @@ public sealed class Notification
 
     /// <summary>Where to fix it.</summary>
     public string? Link { get; set; }
+}
 
-    public DateTimeOffset? ReadAt { get; set; }
+/// <summary>
+/// How far one user has read the notifications: every notification up to <see cref="LastReadId"/> is read
+/// for that user and unread for everyone who has not opened them yet.
+/// </summary>
+public sealed class NotificationReadMarker
+{
+    public required string UserId { get; set; }
+
+    /// <summary>The newest notification the user has seen; ids only grow, so older ones are read too.</summary>
+    public long LastReadId { get; set; }
+
+    public DateTimeOffset ReadAt { get; set; }
 }
 
 /// <summary>Whether one kind of alert is on for one flow (mapping), with its threshold where it has one.</summary>

@@ -67,7 +67,7 @@ public sealed class SetupProgress(IDbContextFactory<AppDbContext> contexts)
             "Name it, choose the region and add the profile space's write key.",
             "Pick fields from one collection and check the live preview.",
             "Map the model to Identify or Group calls and test it with real records.",
-            "Switch on the destination, the mapping's Mapping Status and the source; the first sync starts.",
+            "Enable the destination in its Settings tab and save, switch on the mapping's Mapping Status, then enable the source; the first sync starts.",
         };
         var links = new[]
         {

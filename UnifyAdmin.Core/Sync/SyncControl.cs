@@ -101,6 +101,29 @@ public sealed class SyncControl(
         return new MappingSyncState(row.m.Enabled, row.m.PausedReason, blockers, cursor, row.m.InitialSyncDone);
     }
 
+    /// <summary>Why an enabled destination receives nothing yet; empty when at least one flow to it can run.</summary>
+    public async Task<IReadOnlyList<string>> GetDestinationBlockersAsync(Guid destinationId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var mappings = await (from m in db.Mappings join model in db.Models on m.ModelId equals model.Id
+                              join s in db.Sources on model.SourceId equals s.Id
+                              where m.DestinationId == destinationId
+                              select new { m.Enabled, SourceEnabled = s.Enabled }).ToListAsync(ct);
+        if (mappings.Count == 0)
+        {
+            return ["No mapping sends to this destination yet: add one from a model."];
+        }
+
+        if (!mappings.Any(m => m.Enabled))
+        {
+            return ["No mapping to this destination is enabled: switch on its Mapping Status on the Overview tab."];
+        }
+
+        return mappings.Any(m => m.Enabled && m.SourceEnabled)
+            ? []
+            : ["The source of its enabled mappings is disabled: enable it in the source's Settings."];
+    }
+
     public async Task<IReadOnlyList<string>> SetMappingEnabledAsync(ClaimsPrincipal user, Guid mappingId, bool enabled, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))

@@ -172,6 +172,8 @@ public sealed partial class WholeFlowJourneyTests(AppHost host, BrowserFixture b
         var destination = new DestinationSettingsPage(Page);
         await destination.SettingsTab.ClickAsync();
         await destination.EnableSwitch.ClickAsync();
+        await Expect(destination.Blockers).ToContainTextAsync("No mapping to this destination is enabled");
+        await destination.Form.Save.ClickAsync();
         await Expect(destination.State).ToHaveTextAsync("Enabled");
         await Page.GetByRole(AriaRole.Tab, new() { Name = "Overview", Exact = true }).ClickAsync();
         var mappingRow = Page.GetByTestId("mappings-table").Locator("tr", new() { HasTextString = "Web doctors" });

@@ -9,12 +9,15 @@ public sealed class DestinationFormTests : MudComponentTest
 {
     private readonly List<DestinationInput> saved = [];
 
-    private IRenderedComponent<DestinationForm> RenderForm(DestinationInput? input = null, DestinationPreset? demo = null, bool readOnly = false, string? sourceName = null)
+    private IRenderedComponent<DestinationForm> RenderForm(
+        DestinationInput? input = null, DestinationPreset? demo = null, bool readOnly = false, string? sourceName = null, bool showEnable = false, IReadOnlyList<string>? blockers = null)
         => Render<DestinationForm>(p => p
             .Add(f => f.Input, input ?? new DestinationInput())
             .Add(f => f.Demo, demo)
             .Add(f => f.SourceName, sourceName)
             .Add(f => f.ReadOnly, readOnly)
+            .Add(f => f.ShowEnable, showEnable)
+            .Add(f => f.EnableBlockers, blockers ?? [])
             .Add(f => f.OnSave, i =>
             {
                 saved.Add(i);
@@ -212,5 +215,35 @@ public sealed class DestinationFormTests : MudComponentTest
     {
         Assert.Equal("Added from source Acme org.", RenderForm(sourceName: "Acme org").Find("[data-testid=destination-source]").TextContent.Trim());
         Assert.Empty(RenderForm().FindAll("[data-testid=destination-source]"));
+    }
+
+    [Fact]
+    public void Enable_destination_takes_effect_with_save_and_says_why_records_would_not_flow_yet()
+    {
+        var form = RenderForm(showEnable: true, blockers: ["No mapping to this destination is enabled: switch on its Mapping Status on the Overview tab."]);
+        FillValid(form);
+        Assert.Contains("Disabled: nothing is sent to it.", form.Find("[data-testid=destination-enable]").TextContent);
+        Assert.Empty(form.FindAll("[data-testid=destination-blocker]"));
+
+        form.Find("[data-testid=destination-enable] input").Change(true);
+
+        form.WaitForAssertion(() => Assert.Contains("Not saved yet: choose Save.", form.Find("[data-testid=destination-enable]").TextContent));
+        Assert.Contains("Records do not flow yet: No mapping to this destination is enabled", form.Find("[data-testid=destination-blocker]").TextContent);
+        Assert.Empty(saved);
+
+        Save(form);
+
+        form.WaitForAssertion(() => Assert.True(Assert.Single(saved).Enabled));
+    }
+
+    [Fact]
+    public void The_add_form_has_no_enable_switch_and_a_viewer_sees_it_switched_off_for_good()
+    {
+        var add = RenderForm();
+        var viewer = RenderForm(new DestinationInput { Name = "Profiles", Enabled = true }, readOnly: true, showEnable: true);
+
+        Assert.Empty(add.FindAll("[data-testid=enable-destination]"));
+        Assert.True(viewer.Find("[data-testid=destination-enable] input").HasAttribute("disabled"));
+        Assert.Contains("Data flows to it", viewer.Find("[data-testid=destination-enable]").TextContent);
     }
 }

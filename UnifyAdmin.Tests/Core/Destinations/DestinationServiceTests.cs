@@ -223,16 +223,15 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
         var before = await CountAsync();
         var form = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
         form.Name = UniqueName("Hijacked");
+        form.Enabled = true;
 
         var created = await WithAsync(s => s.CreateAsync(Viewer, DemoInput(UniqueName("Viewer")), Cancel));
         var updated = await WithAsync(s => s.UpdateAsync(Viewer, id, form, Cancel));
-        var enabled = await WithAsync(s => s.SetEnabledAsync(Viewer, id, true, Cancel));
         var deleted = await WithAsync(s => s.DeleteAsync(Viewer, id, Cancel));
         var tested = await WithAsync(s => s.TestConnectionAsync(Viewer, form, id, Cancel));
 
         Assert.Equal(["Only an Admin can add destinations."], created.Errors);
         Assert.Equal(["Only an Admin can change destinations."], updated.Errors);
-        Assert.Equal(["Only an Admin can enable or disable destinations."], enabled.Errors);
         Assert.Equal(["Only an Admin can delete destinations."], deleted.Errors);
         Assert.False(Assert.Single(tested).Success);
         Assert.Equal(before, await CountAsync());
@@ -306,9 +305,16 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
     [Fact]
     public async Task Enabling_shows_in_the_list_and_deleting_removes_the_destination_and_its_spaces()
     {
-        var id = await CreateAsync(DemoInput(UniqueName("Lifecycle")));
+        var created = DemoInput(UniqueName("Lifecycle"));
+        created.Enabled = true;
+        var id = await CreateAsync(created);
+        var addedDisabled = Assert.Single(await WithAsync(s => s.ListAsync(Cancel)), r => r.Id == id).Enabled;
 
-        Assert.True((await WithAsync(s => s.SetEnabledAsync(Admin, id, true, Cancel))).Succeeded);
+        // The Settings tab saves Enable destination with the rest of the form.
+        var form = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
+        form.Enabled = true;
+        Assert.True((await WithAsync(s => s.UpdateAsync(Admin, id, form, Cancel))).Succeeded);
+        Assert.False(addedDisabled);
         Assert.True(Assert.Single(await WithAsync(s => s.ListAsync(Cancel)), r => r.Id == id).Enabled);
 
         Assert.True((await WithAsync(s => s.DeleteAsync(Admin, id, Cancel))).Succeeded);
@@ -408,7 +414,9 @@ public sealed class DestinationServiceTests(VerboseLogAppHost host) : IClassFixt
         form.Spaces[0].WriteKey = plain[3];
         Assert.True((await WithAsync(s => s.UpdateAsync(Admin, id, form, Cancel))).Succeeded);
         await WithAsync(async s => await s.TestConnectionAsync(Admin, (await s.GetAsync(id, Cancel))!.ToInput(), id, Cancel));
-        Assert.True((await WithAsync(s => s.SetEnabledAsync(Admin, id, true, Cancel))).Succeeded);
+        var enable = (await WithAsync(s => s.GetAsync(id, Cancel)))!.ToInput();
+        enable.Enabled = true;
+        Assert.True((await WithAsync(s => s.UpdateAsync(Admin, id, enable, Cancel))).Succeeded);
         Assert.True((await WithAsync(s => s.DeleteAsync(Admin, id, Cancel))).Succeeded);
 
         // The log did record the work (the service's own lines and the HTTP calls), just never a secret.

@@ -189,4 +189,44 @@ public sealed class AlertTests(AlertAppHost host) : IClassFixture<AlertAppHost>
         Assert.Contains("503", failed.Message);
         await RemoveWebhooksAsync();
     }
+
+    [Fact]
+    public async Task Notifications_one_user_reads_stay_unread_for_another_user()
+    {
+        await host.CreateUserAsync("reader-a@example.com", "Reader-Password-1", UnifyAdmin.Core.Security.Roles.Admin);
+        await host.CreateUserAsync("reader-b@example.com", "Reader-Password-1", UnifyAdmin.Core.Security.Roles.Viewer);
+        string a, b;
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+            a = (await users.FindByEmailAsync("reader-a@example.com"))!.Id;
+            b = (await users.FindByEmailAsync("reader-b@example.com"))!.Id;
+        }
+
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct))
+        {
+            db.Add(new Notification { At = DateTimeOffset.UtcNow, Kind = AlertKind.RunFailed, Title = "Run failed: Reader org", Message = "Segment answered 401." });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var notifications = host.Services.GetRequiredService<NotificationService>();
+        var unreadForB = await notifications.UnreadCountAsync(b, Ct);
+        var shown = await notifications.RecentAsync(200, Ct);
+
+        await notifications.MarkReadAsync(a, shown.Max(n => n.Id), Ct);
+
+        Assert.True(unreadForB >= 1);
+        Assert.Equal(0, await notifications.UnreadCountAsync(a, Ct));
+        Assert.Equal(unreadForB, await notifications.UnreadCountAsync(b, Ct));
+
+        // A newer notification is unread again for the reader, and one more for the other user.
+        await using (var db = await host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(Ct))
+        {
+            db.Add(new Notification { At = DateTimeOffset.UtcNow, Kind = AlertKind.RunFailed, Recovery = true, Title = "Recovered: Run failed: Reader org", Message = "Runs succeed again." });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        Assert.Equal(1, await notifications.UnreadCountAsync(a, Ct));
+        Assert.Equal(unreadForB + 1, await notifications.UnreadCountAsync(b, Ct));
+    }
 }

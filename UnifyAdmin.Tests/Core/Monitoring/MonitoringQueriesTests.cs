@@ -76,6 +76,36 @@ public sealed class MonitoringQueriesTests(AppHost host) : IClassFixture<AppHost
     }
 
     [Fact]
+    public async Task An_enabled_flow_carries_its_sources_next_scheduled_run_and_a_disabled_one_says_why_it_has_none()
+    {
+        var scheduled = await MonitoringSeed.FlowAsync(host.Services, "Scheduled org");
+        var switchedOff = await MonitoringSeed.FlowAsync(host.Services, "Switched off org");
+        var contexts = host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync(Ct))
+        {
+            await db.Sources.Where(s => s.Id == scheduled.SourceId).ExecuteUpdateAsync(u => u.SetProperty(s => s.SyncIntervalMinutes, 30), Ct);
+            await db.Sources.Where(s => s.Id == switchedOff.SourceId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Enabled, false), Ct);
+        }
+
+        var scheduler = host.Services.GetRequiredService<SyncScheduler>();
+        var before = DateTimeOffset.UtcNow;
+        await scheduler.ApplyAsync(scheduled.SourceId, Ct);
+        await scheduler.ApplyAsync(switchedOff.SourceId, Ct);
+        var after = DateTimeOffset.UtcNow;
+
+        var flows = await host.Services.GetRequiredService<FlowStatusReader>().ReadAsync(Ct);
+        var on = flows.Single(f => f.MappingId == scheduled.MappingId);
+        var off = flows.Single(f => f.MappingId == switchedOff.MappingId);
+
+        Assert.NotNull(on.NextRunAt);
+        Assert.InRange(on.NextRunAt.Value, before.AddMinutes(30).AddSeconds(-1), after.AddMinutes(30).AddSeconds(1));
+        Assert.Equal(await scheduler.NextRunAsync(scheduled.SourceId, Ct), on.NextRunAt);
+        Assert.Null(on.NotScheduledReason);
+        Assert.Null(off.NextRunAt);
+        Assert.Equal("the source is switched off", off.NotScheduledReason);
+    }
+
+    [Fact]
     public async Task A_viewer_cannot_request_a_retry_and_an_admin_request_is_recorded_once_for_the_engine()
     {
         var (flow, run) = await FailingRunAsync("Retry org");

@@ -64,9 +64,15 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         Assert.DoesNotContain("demo-write-key", html);
         Assert.DoesNotContain("demo-access-token", html);
 
-        // Enable (step 5), and the list shows it.
+        // Enable (step 5): the switch says it takes effect with Save and why nothing would flow yet; Save enables it.
         await settings.EnableSwitch.ClickAsync();
+        await Expect(Page.GetByTestId("enable-unsaved")).ToContainTextAsync("Not saved yet: choose Save changes.");
+        await Expect(settings.Blockers).ToContainTextAsync("No mapping sends to this destination yet");
+        await Expect(settings.State).ToHaveTextAsync("Disabled");
+        await settings.Form.Save.ClickAsync();
+        await Expect(Page.GetByText("Destination settings saved: Demo profiles is enabled.")).ToBeVisibleAsync();
         await Expect(settings.State).ToHaveTextAsync("Enabled");
+        await Expect(Page.GetByTestId("enable-unsaved")).ToHaveCountAsync(0);
         await ScreenshotAsync("destination-4-enabled");
         await Page.GotoAsync("destinations");
         await Page.WaitForCircuitAsync();
@@ -142,7 +148,8 @@ public sealed partial class DestinationJourneyTests(AppHost host, BrowserFixture
         var settings = new DestinationSettingsPage(Page);
         await Expect(settings.Title).ToHaveTextAsync("Read-only profiles");
         await Expect(Page.GetByTestId("read-only")).ToBeVisibleAsync();
-        await Expect(settings.EnableSwitch).ToHaveCountAsync(0);
+        await settings.SettingsTab.ClickAsync();
+        await Expect(Page.GetByTestId("destination-enable").Locator("input")).ToBeDisabledAsync();
         await Expect(settings.Delete).ToHaveCountAsync(0);
         await Expect(settings.Form.Save).ToHaveCountAsync(0);
         Assert.DoesNotContain("viewer-test-write-key", await Page.ContentAsync());

@@ -24,7 +24,7 @@ public sealed class DestinationFormPage(IPage page)
     public ILocator Errors => page.GetByTestId("form-errors");
 }
 
-/// <summary>A destination's settings page: its state chip, the Enable switch, Delete.</summary>
+/// <summary>A destination's page: its state chip, the Settings tab with Enable destination and Save, Delete.</summary>
 public sealed class DestinationSettingsPage(IPage page)
 {
     public DestinationFormPage Form { get; } = new(page);
@@ -33,7 +33,11 @@ public sealed class DestinationSettingsPage(IPage page)
 
     public ILocator State => page.GetByTestId("destination-state");
 
-    public ILocator EnableSwitch => page.GetByTestId("enable-switch");
+    /// <summary>The Settings tab's Enable destination switch; it takes effect with the form's Save.</summary>
+    public ILocator EnableSwitch => page.GetByTestId("enable-destination");
+
+    /// <summary>Why records would not flow yet, under the switch while it is on.</summary>
+    public ILocator Blockers => page.GetByTestId("destination-blocker");
 
     public ILocator Delete => page.GetByTestId("delete-destination");
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using UnifyAdmin.Core.Monitoring;
+using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Sync;
 using UnifyAdmin.Tests.Core.Monitoring;
 using UnifyAdmin.Tests.E2E.Pages;
@@ -12,14 +13,19 @@ namespace UnifyAdmin.Tests.E2E.Monitoring;
 public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers)
     : BrowserTest<AppHost>(host, browsers), IClassFixture<AppHost>
 {
+    private const string ViewerEmail = "monitoring-viewer@example.com";
+    private const string ViewerPassword = "Viewer-Password-7";
+
     [Fact]
     public async Task An_admin_follows_a_failing_flow_to_its_errors_and_record_and_gets_one_alert_then_a_recovery_notice()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         var healthy = await MonitoringSeed.FlowAsync(Host.Services, "Healthy org");
         await MonitoringSeed.RunAsync(Host.Services, healthy, SyncRunState.Succeeded, 250, 0);
+        await Host.Services.GetRequiredService<SyncScheduler>().ApplyAsync(healthy.SourceId, TestContext.Current.CancellationToken);
         var failing = await MonitoringSeed.FlowAsync(Host.Services, "Failing org");
         var run = await MonitoringSeed.RunAsync(Host.Services, failing, SyncRunState.Partial, accepted: 70, failed: 30);
+        await Host.Services.GetRequiredService<SyncScheduler>().ApplyAsync(failing.SourceId, TestContext.Current.CancellationToken);
         await MonitoringSeed.ErrorsAsync(Host.Services, failing, run,
             Enumerable.Range(1, 27).Select(i => (MonitoringSeed.ContactId(i), "Message larger than 32 KB", (string?)$"{{\"userId\":\"{MonitoringSeed.ContactId(i)}\",\"traits\":{{\"email\":\"p{i}@example.com\"}}}}"))
                 .Concat(Enumerable.Range(28, 3).Select(i => (MonitoringSeed.ContactId(i), "Neither userId nor anonymousId", (string?)null))));
@@ -33,7 +39,10 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
         await Expect(card.GetByTestId("flow-state")).ToHaveClassAsync(new Regex("mud-chip-color-error"));
         await Expect(Page.GetByTestId("flow-card").First).ToContainTextAsync("Failing org");
         await Expect(Page.GetByTestId("flow-warning").First).ToContainTextAsync("30 record(s) failing");
-        await Expect(Page.GetByTestId("flow-card").Filter(new() { HasText = "Healthy org" }).GetByTestId("flow-state")).ToHaveTextAsync("Healthy");
+        var healthyCard = Page.GetByTestId("flow-card").Filter(new() { HasText = "Healthy org" });
+        await Expect(healthyCard.GetByTestId("flow-state")).ToHaveTextAsync("Healthy");
+        var nextRun = (await Host.Services.GetRequiredService<SyncScheduler>().NextRunAsync(healthy.SourceId, TestContext.Current.CancellationToken))!.Value;
+        await Expect(healthyCard.GetByTestId("flow-next-run")).ToHaveTextAsync($"{nextRun.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
         await ScreenshotAsync("monitor-1");
 
         // Its run groups the errors by reason, biggest group first.
@@ -96,7 +105,24 @@ public sealed class MonitoringJourneyTests(AppHost host, BrowserFixture browsers
         await Page.GetByTestId("bell").ClickAsync();
         await Expect(Page.GetByTestId("notification")).ToHaveCountAsync(2);
         await Expect(Page.GetByTestId("notification").First).ToContainTextAsync("Recovered");
+        await Expect(Page.GetByTestId("notification-new")).ToHaveCountAsync(2);
         await ScreenshotAsync("monitor-6");
+
+        // Reading them clears the admin's count only: a viewer who has not opened them still sees both unread.
+        await Expect(Page.GetByTestId("bell")).ToHaveAttributeAsync("aria-label", "Notifications, 0 unread");
+        await Page.ReloadAsync();
+        await Page.WaitForCircuitAsync();
+        await Expect(Page.GetByTestId("notification-new")).ToHaveCountAsync(0);
+        await Host.CreateUserAsync(ViewerEmail, ViewerPassword, Roles.Viewer);
+        await using (var viewerContext = await Page.Context.Browser!.NewContextAsync(new() { BaseURL = Host.BaseAddress.ToString() }))
+        {
+            var viewer = await viewerContext.NewPageAsync();
+            await new LoginPage(viewer).GotoAsync();
+            await new LoginPage(viewer).SignInAsync(ViewerEmail, ViewerPassword);
+            await Expect(viewer).ToHaveURLAsync(Host.Url(""));
+            await viewer.WaitForCircuitAsync();
+            await Expect(viewer.GetByTestId("bell")).ToHaveAttributeAsync("aria-label", "Notifications, 2 unread");
+        }
 
         // The audit log names the admin who added the webhook, without its address.
         await shell.GotoAsync("monitoring/audit");

@@ -50,6 +50,19 @@ public sealed partial class DestinationForm
     [Parameter]
     public string SaveLabel { get; set; } = "Save";
 
+    /// <summary>Shows the Enable destination switch (the Settings tab; a new destination is saved disabled).</summary>
+    [Parameter]
+    public bool ShowEnable { get; set; }
+
+    /// <summary>Why records would not flow yet with the destination enabled, shown under the switch while it is on.</summary>
+    [Parameter]
+    public IReadOnlyList<string> EnableBlockers { get; set; } = [];
+
+    // What is saved, so the form can say that a flipped switch takes effect only with Save.
+    private bool savedEnabled;
+
+    protected override void OnInitialized() => savedEnabled = Input.Enabled;
+
     // Viewers cannot type a replacement, so "leave blank" is advice only for Admins.
     private string SavedHelpText => ReadOnly ? "Saved." : SavedHelp;
 

@@ -8,11 +8,12 @@ using UnifyAdmin.Core.Security;
 
 namespace UnifyAdmin.Features.Destinations;
 
-/// <summary>A destination's page: Overview (its mappings) and Settings (the form, read-only for Viewers), the Enable switch and Delete for Admins.</summary>
+/// <summary>A destination's page: Overview (its mappings) and Settings (Enable destination and the form, saved together; read-only for Viewers), Delete for Admins.</summary>
 public sealed partial class DestinationSettings : CancellableComponentBase
 {
     private DestinationDetails? details;
     private DestinationInput? input;
+    private IReadOnlyList<string> blockers = [];
     private bool loaded;
     private bool isAdmin;
     private bool busy;
@@ -40,6 +41,7 @@ public sealed partial class DestinationSettings : CancellableComponentBase
     {
         details = await Destinations.GetAsync(Id, Aborted);
         input = details?.ToInput();
+        blockers = details is null ? [] : await SyncControl.GetDestinationBlockersAsync(Id, Aborted);
         loaded = true;
     }
 
@@ -50,29 +52,22 @@ public sealed partial class DestinationSettings : CancellableComponentBase
 
     private async Task<OperationResult<Guid>> UpdateAsync(DestinationInput form)
     {
+        var wasEnabled = details!.Enabled;
         var result = await Destinations.UpdateAsync(await ActorAsync(), Id, form, Aborted);
         if (result.Succeeded)
         {
-            Snackbar.Add("Destination settings saved.", Severity.Success);
+            Snackbar.Add(
+                form.Enabled == wasEnabled ? "Destination settings saved."
+                    : form.Enabled ? $"Destination settings saved: {form.Name.Trim()} is enabled."
+                    : $"Destination settings saved: {form.Name.Trim()} is disabled, nothing is sent to it.",
+                Severity.Success);
             await LoadAsync();
+
+            // The form calls this as a plain delegate: the header's name and state chip need a render of their own.
+            StateHasChanged();
         }
 
         return result;
-    }
-
-    private async Task SetEnabledAsync(bool enabled)
-    {
-        busy = true;
-        try
-        {
-            var result = await Destinations.SetEnabledAsync(await ActorAsync(), Id, enabled, Aborted);
-            Report(result, enabled ? $"{details!.Name} is enabled." : $"{details!.Name} is disabled: nothing is sent to it.");
-            await LoadAsync();
-        }
-        finally
-        {
-            busy = false;
-        }
     }
 
     private async Task DeleteAsync()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace UnifyAdmin.Features.Monitoring;
 
 public sealed partial class DiscrepanciesPage : IDisposable
 {
+    private static readonly JsonSerializerOptions DifferenceJson = new(JsonSerializerDefaults.Web);
     private readonly CancellationTokenSource disposed = new();
     private readonly Dictionary<Guid, IReadOnlyList<DiscrepancyCheck>> histories = [];
     private readonly Dictionary<Guid, IReadOnlyList<DiscrepancySample>> samples = [];
@@ -84,6 +86,33 @@ public sealed partial class DiscrepanciesPage : IDisposable
         finally
         {
             running = null;
+        }
+    }
+
+    private static string OutcomeText(DiscrepancyOutcome outcome) => outcome switch
+    {
+        DiscrepancyOutcome.Match => "match",
+        DiscrepancyOutcome.Differs => "differs",
+        DiscrepancyOutcome.ProfileMissing => "profile missing",
+        _ => "not yet synced: changed since its last send",
+    };
+
+    /// <summary>The trait differences one per line; null when the saved text cannot be read as such (shown as it is).</summary>
+    private static IReadOnlyList<TraitDifference>? DifferencesOf(DiscrepancySample sample)
+    {
+        if (string.IsNullOrEmpty(sample.Differences))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<List<TraitDifference>>(sample.Differences, DifferenceJson);
+        }
+        catch (JsonException)
+        {
+            // A very long list is cut at 8,000 characters when saved.
+            return null;
         }
     }
 

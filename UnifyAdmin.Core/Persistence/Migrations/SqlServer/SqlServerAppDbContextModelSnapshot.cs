@@ -623,9 +623,6 @@ namespace UnifyAdmin.Core.Persistence.Migrations.SqlServer
                         .HasMaxLength(2000)
                         .HasColumnType("nvarchar(2000)");
 
-                    b.Property<DateTimeOffset?>("ReadAt")
-                        .HasColumnType("datetimeoffset");
-
                     b.Property<bool>("Recovery")
                         .HasColumnType("bit");
 
@@ -638,9 +635,24 @@ namespace UnifyAdmin.Core.Persistence.Migrations.SqlServer
 
                     b.HasIndex("At");
 
-                    b.HasIndex("ReadAt");
-
                     b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("UnifyAdmin.Core.Monitoring.NotificationReadMarker", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<long>("LastReadId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ReadAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("NotificationReadMarkers", (string)null);
                 });
 
             modelBuilder.Entity("UnifyAdmin.Core.Monitoring.RetryRequest", b =>
@@ -1341,6 +1353,15 @@ namespace UnifyAdmin.Core.Persistence.Migrations.SqlServer
                     b.HasOne("UnifyAdmin.Core.Monitoring.DiscrepancyCheck", null)
                         .WithMany("Samples")
                         .HasForeignKey("CheckId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("UnifyAdmin.Core.Monitoring.NotificationReadMarker", b =>
+                {
+                    b.HasOne("UnifyAdmin.Core.Persistence.AppUser", null)
+                        .WithOne()
+                        .HasForeignKey("UnifyAdmin.Core.Monitoring.NotificationReadMarker", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -605,9 +605,6 @@ namespace UnifyAdmin.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("Recovery")
                         .HasColumnType("INTEGER");
 
@@ -620,9 +617,24 @@ namespace UnifyAdmin.Core.Persistence.Migrations.Sqlite
 
                     b.HasIndex("At");
 
-                    b.HasIndex("ReadAt");
-
                     b.ToTable("Notifications", (string)null);
+                });
+
+            modelBuilder.Entity("UnifyAdmin.Core.Monitoring.NotificationReadMarker", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastReadId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("NotificationReadMarkers", (string)null);
                 });
 
             modelBuilder.Entity("UnifyAdmin.Core.Monitoring.RetryRequest", b =>
@@ -1314,6 +1326,15 @@ namespace UnifyAdmin.Core.Persistence.Migrations.Sqlite
                     b.HasOne("UnifyAdmin.Core.Monitoring.DiscrepancyCheck", null)
                         .WithMany("Samples")
                         .HasForeignKey("CheckId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("UnifyAdmin.Core.Monitoring.NotificationReadMarker", b =>
+                {
+                    b.HasOne("UnifyAdmin.Core.Persistence.AppUser", null)
+                        .WithOne()
+                        .HasForeignKey("UnifyAdmin.Core.Monitoring.NotificationReadMarker", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
