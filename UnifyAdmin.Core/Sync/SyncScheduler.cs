@@ -54,6 +54,13 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             return;
         }
 
+        if (await scheduler.GetTrigger(TriggerKeyFor(sourceId), ct) is { } existing && Follows(existing, source.SyncIntervalMinutes, source.SyncCron))
+        {
+            // Already on this schedule (another instance of a cluster, or an earlier start): replacing it
+            // would push an interval's next run back by a whole interval on every start.
+            return;
+        }
+
         var job = JobBuilder.Create<SyncJob>()
             .WithIdentity(JobKeyFor(sourceId))
             .UsingJobData(SyncJob.SourceIdKey, sourceId.ToString())
@@ -74,12 +81,18 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             return builder.WithCronSchedule(cron.Trim(), c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
         }
 
-        var interval = TimeSpan.FromMinutes(Math.Clamp(intervalMinutes, 15, 1440));
+        var interval = IntervalOf(intervalMinutes);
         return builder
             .StartAt(clock.GetUtcNow() + interval)
             .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .Build();
     }
+
+    private static TimeSpan IntervalOf(int minutes) => TimeSpan.FromMinutes(Math.Clamp(minutes, 15, 1440));
+
+    private static bool Follows(ITrigger trigger, int intervalMinutes, string? cron) => string.IsNullOrWhiteSpace(cron)
+        ? trigger is ISimpleTrigger simple && simple.RepeatInterval == IntervalOf(intervalMinutes)
+        : trigger is ICronTrigger scheduled && scheduled.CronExpressionString == cron.Trim();
 
     /// <summary>Runs the source's job now ("Sync now"); the job never overlaps itself.</summary>
     public async Task TriggerNowAsync(Guid sourceId, CancellationToken ct)
