@@ -67,10 +67,13 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             return;
         }
 
-        if (await scheduler.GetTrigger(TriggerKeyFor(sourceId), ct) is { } existing && Follows(existing, source.SyncIntervalMinutes, source.SyncCron))
+        if (await scheduler.GetTrigger(TriggerKeyFor(sourceId), ct) is { } existing
+            && Follows(existing, source.SyncIntervalMinutes, source.SyncCron)
+            && await scheduler.GetTriggerState(existing.Key, ct) is TriggerState.Normal or TriggerState.Blocked)
         {
             // Already on this schedule (another instance of a cluster, or an earlier start): replacing it
-            // would push an interval's next run back by a whole interval on every start.
+            // would push an interval's next run back by a whole interval on every start. A trigger that
+            // Quartz put in error is replaced, as every start did before.
             return;
         }
 

@@ -180,7 +180,9 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
         await doomed.WaitForExitAsync(TestContext.Current.CancellationToken);
         org.SetResponseDelay(TimeSpan.Zero);
 
-        await Eventually.TrueAsync(async () => await InitialDoneAsync(survivor, mappingId), "the other instance finished the initial sync", TimeSpan.FromSeconds(180));
+        // The firing ends after the run has written its outcome, so waiting for it leaves nothing in flight.
+        await Eventually.TrueAsync(() => fires.All().Any(f => f.Recovering), "the other instance took the run over and finished it", TimeSpan.FromSeconds(180));
+        Assert.True(await InitialDoneAsync(survivor, mappingId));
         var recovered = Assert.Single(fires.All(), f => f.Recovering);
         Assert.Equal(survivorId, recovered.Instance);
         var ct = TestContext.Current.CancellationToken;
