@@ -35,6 +35,32 @@ public sealed class SchedulerOptions
     /// <summary>False stores schedules but runs no job in this instance (e.g. a maintenance tool over the same database).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>True when several instances share one SQL Server database; never with SQLite.</summary>
+    /// <summary>True when several instances share one scheduler store (SQL Server or PostgreSQL); never with SQLite.</summary>
     public bool Clustered { get; set; }
+
+    /// <summary>How often a clustered instance tells the others it is alive; they take over its runs once it is late by about as much again.</summary>
+    public TimeSpan CheckinInterval { get; set; } = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>Where the scheduler keeps jobs, triggers and cluster check-ins.</summary>
+    public SchedulerStoreOptions Store { get; set; } = new();
+}
+
+/// <summary>The scheduler's persistent store (section <c>Scheduler:Store</c>).</summary>
+public sealed class SchedulerStoreOptions
+{
+    /// <summary><c>Database</c> (the app's own database, the default) or <c>PostgreSQL</c>.</summary>
+    public string Provider { get; set; } = nameof(SchedulerStoreProvider.Database);
+
+    /// <summary>The PostgreSQL server's connection string; required with <c>PostgreSQL</c>, unused otherwise.</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>Where Quartz keeps its tables.</summary>
+public enum SchedulerStoreProvider
+{
+    /// <summary>The app's database (SQLite or SQL Server, from <c>Database:Provider</c>).</summary>
+    Database,
+
+    /// <summary>A PostgreSQL database of its own, while the app's data stays in the app's database.</summary>
+    PostgreSql,
 }

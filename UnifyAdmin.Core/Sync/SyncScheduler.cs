@@ -8,7 +8,12 @@ namespace UnifyAdmin.Core.Sync;
 
 /// <summary>The durable Quartz job of one source: resolves the engine and runs the source's syncs.</summary>
 [DisallowConcurrentExecution]
-public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? alerts = null, Monitoring.RetryRequests? retries = null) : IJob
+public sealed class SyncJob(
+    SyncEngine engine,
+    IDbContextFactory<AppDbContext> contexts,
+    TimeProvider clock,
+    Monitoring.IFlowStateEvaluator? alerts = null,
+    Monitoring.RetryRequests? retries = null) : IJob
 {
     public const string SourceIdKey = "sourceId";
     public const string TriggerKindKey = "trigger";
@@ -18,6 +23,14 @@ public sealed class SyncJob(SyncEngine engine, Monitoring.IFlowStateEvaluator? a
         var data = context.MergedJobDataMap;
         var sourceId = Guid.Parse(data.GetString(SourceIdKey)!);
         var trigger = data.ContainsKey(TriggerKindKey) && Enum.TryParse<SyncTrigger>(data.GetString(TriggerKindKey), out var kind) ? kind : SyncTrigger.Schedule;
+        if (context.Recovering)
+        {
+            // This firing repeats one that died with its instance: in a cluster, another instance that stopped
+            // checking in. A source's runs never overlap (every run is this job), so the run it left "running" is over.
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await AbandonedRuns.CloseAsync(db.SyncRuns.Where(r => r.SourceId == sourceId), clock.GetUtcNow(), cancellationToken);
+        }
+
         var runId = await engine.RunSourceAsync(sourceId, trigger, cancellationToken);
         if (runId is not null && retries is not null)
         {
@@ -54,6 +67,16 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             return;
         }
 
+        if (await scheduler.GetTrigger(TriggerKeyFor(sourceId), ct) is { } existing
+            && Follows(existing, source.SyncIntervalMinutes, source.SyncCron)
+            && await scheduler.GetTriggerState(existing.Key, ct) is TriggerState.Normal or TriggerState.Blocked)
+        {
+            // Already on this schedule (another instance of a cluster, or an earlier start): replacing it
+            // would push an interval's next run back by a whole interval on every start. A trigger that
+            // Quartz put in error is replaced, as every start did before.
+            return;
+        }
+
         var job = JobBuilder.Create<SyncJob>()
             .WithIdentity(JobKeyFor(sourceId))
             .UsingJobData(SyncJob.SourceIdKey, sourceId.ToString())
@@ -74,12 +97,18 @@ public sealed class SyncScheduler(ISchedulerFactory factory, IDbContextFactory<A
             return builder.WithCronSchedule(cron.Trim(), c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)).Build();
         }
 
-        var interval = TimeSpan.FromMinutes(Math.Clamp(intervalMinutes, 15, 1440));
+        var interval = IntervalOf(intervalMinutes);
         return builder
             .StartAt(clock.GetUtcNow() + interval)
             .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount))
             .Build();
     }
+
+    private static TimeSpan IntervalOf(int minutes) => TimeSpan.FromMinutes(Math.Clamp(minutes, 15, 1440));
+
+    private static bool Follows(ITrigger trigger, int intervalMinutes, string? cron) => string.IsNullOrWhiteSpace(cron)
+        ? trigger is ISimpleTrigger simple && simple.RepeatInterval == IntervalOf(intervalMinutes)
+        : trigger is ICronTrigger scheduled && scheduled.CronExpressionString == cron.Trim();
 
     /// <summary>Runs the source's job now ("Sync now"); the job never overlaps itself.</summary>
     public async Task TriggerNowAsync(Guid sourceId, CancellationToken ct)
@@ -133,11 +162,7 @@ internal sealed class SyncScheduleBootstrapper(
             if (!options.Value.Clustered)
             {
                 // A single instance that starts finds no run of its own going on: those still "running" died with the process.
-                var now = clock.GetUtcNow();
-                await db.SyncRuns.Where(r => r.State == SyncRunState.Running).ExecuteUpdateAsync(u => u
-                    .SetProperty(r => r.State, SyncRunState.Failed)
-                    .SetProperty(r => r.Reason, "The application stopped during this run. Everything up to its checkpoint was sent; the next run resumes from there.")
-                    .SetProperty(r => r.FinishedAt, now), cancellationToken);
+                await AbandonedRuns.CloseAsync(db.SyncRuns, clock.GetUtcNow(), cancellationToken);
             }
 
             var ids = await db.Sources.Select(s => s.Id).ToListAsync(cancellationToken);
@@ -153,4 +178,16 @@ internal sealed class SyncScheduleBootstrapper(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Closes runs still "running" whose process is gone, as failed with the reason.</summary>
+internal static class AbandonedRuns
+{
+    public const string Reason = "The application stopped during this run. Everything up to its checkpoint was sent; the next run resumes from there.";
+
+    public static Task<int> CloseAsync(IQueryable<SyncRun> runs, DateTimeOffset now, CancellationToken ct)
+        => runs.Where(r => r.State == SyncRunState.Running).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.State, SyncRunState.Failed)
+            .SetProperty(r => r.Reason, Reason)
+            .SetProperty(r => r.FinishedAt, now), ct);
 }
