@@ -51,6 +51,7 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
         new("/destinations/new", "/destinations/new"),
         new("/destinations/{Id:guid}", $"/destinations/{s.DestinationId}"),
         new("/destinations/{Id:guid}", $"/destinations/{s.DestinationId}?tab=settings"),
+        new("/destinations/{DestinationId:guid}/mappings/new", $"/destinations/{s.DestinationId}/mappings/new"),
         new("/destinations/{DestinationId:guid}/mappings/new", $"/destinations/{s.DestinationId}/mappings/new?modelId={s.ModelId}"),
         new("/destinations/{DestinationId:guid}/mappings/{MappingId:guid}", $"/destinations/{s.DestinationId}/mappings/{s.MappingId}"),
         new("/models", "/models"),
@@ -147,7 +148,13 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
               const problems = [];
               const root = document.documentElement;
               if (root.scrollWidth > root.clientWidth) {
-                problems.push(`scrolls sideways (${root.scrollWidth} px wide in ${root.clientWidth} px)`);
+                // Name the innermost elements that stick out, so the failure says what to fix.
+                const wide = [...document.body.querySelectorAll('*')]
+                  .filter(el => el.getBoundingClientRect().right > root.clientWidth + 1)
+                  .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > root.clientWidth + 1))
+                  .slice(0, 3)
+                  .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`);
+                problems.push(`scrolls sideways (${root.scrollWidth} px wide in ${root.clientWidth} px) at ${wide.join(', ')}`);
               }
               const buttons = document.querySelectorAll('button, a.mud-button-root, [role=button], input[type=submit]');
               for (const button of buttons) {
