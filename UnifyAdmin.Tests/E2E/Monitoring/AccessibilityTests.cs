@@ -111,7 +111,7 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
             if (stop.Interactive)
             {
                 // The theme the user chose follows them from page to page.
-                await Expect(Page.GetByTestId("theme-toggle")).ToHaveAttributeAsync("aria-label", dark ? "Switch to light mode" : "Switch to dark mode");
+                await Expect(new ShellPage(Page).ThemeToggle).ToHaveAttributeAsync("aria-label", dark ? "Switch to light mode" : "Switch to dark mode");
             }
 
             found.AddRange(await ProblemsAsync(stop.Path));
@@ -217,7 +217,7 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
     /// <summary>Switches the theme with the app bar toggle, as a user would, and waits until it is saved.</summary>
     private async Task UseThemeAsync(bool dark)
     {
-        var toggle = Page.GetByTestId("theme-toggle");
+        var toggle = new ShellPage(Page).ThemeToggle;
         var wanted = dark ? "Switch to light mode" : "Switch to dark mode";
         if (await toggle.GetAttributeAsync("aria-label") != wanted)
         {
