@@ -50,7 +50,7 @@ public sealed class DestinationsListTests(AppHost host, BrowserFixture browsers)
         foreach (var path in new[] { $"sources/{sourceId}", "sources", "destinations", "users" })
         {
             await shell.GotoAsync(path);
-            await Expect(Page.Locator("h4").First).ToBeVisibleAsync();
+            await Expect(Page.Locator("h1").First).ToBeVisibleAsync();
             var overflow = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
             Assert.True(overflow <= 0, $"/{path} scrolls {overflow} px sideways at 390 px wide.");
         }
