@@ -264,10 +264,10 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
         }, ct);
         Assert.True(mapping.Succeeded, string.Join("; ", mapping.Errors));
 
-        var flow = new MonitoringSeed.SeededFlow(sourceId, modelId, destination.Id, destination.Spaces[0].Id, mapping.Id!.Value, name);
+        var flow = new MonitoringSeed.SeededFlow(sourceId, modelId, destination.Id, destination.Spaces[0].Id, mapping.Value.Id, name);
         var run = await MonitoringSeed.RunAsync(Host.Services, flow, SyncRunState.Partial, 10, 2);
         var recordId = MonitoringSeed.ContactId(1);
         await MonitoringSeed.ErrorsAsync(Host.Services, flow, run, [(recordId, "Message larger than 32 KB", "{}"), (MonitoringSeed.ContactId(2), "Message larger than 32 KB", null)]);
-        return new Seed(sourceId, modelId, destination.Id, mapping.Id.Value, run, recordId);
+        return new Seed(sourceId, modelId, destination.Id, mapping.Value.Id, run, recordId);
     }
 }
