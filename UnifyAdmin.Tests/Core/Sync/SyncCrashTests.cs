@@ -58,16 +58,20 @@ public sealed class SyncCrashTests : IAsyncLifetime
 
         var org = demo.Services.GetRequiredService<SalesforceDemoOrg>();
         org.SetResponseDelay(TimeSpan.FromMilliseconds(150));
-        var random = new Random();
+        // Seeded and written to the test output, so a failing set of kill points can be repeated.
+        var killSeed = Random.Shared.Next();
+        var random = new Random(killSeed);
+        TestContext.Current.TestOutputHelper?.WriteLine($"kill point seed {killSeed}");
         var loop = new SyncCrashLoop(typeof(Program).Assembly.Location, dataDirectory);
         var accepted = 0L;
+        // Generous limits: on a loaded machine starting the app alone can take most of a minute.
         foreach (var more in new[] { random.Next(1_000, 6_000), random.Next(1_000, 6_000), random.Next(1_000, 6_000) })
         {
-            accepted = await loop.KillAtAsync(accepted + more, () => loop.SentAsync(mappingId), TimeSpan.FromSeconds(60), ct);
+            accepted = await loop.KillAtAsync(accepted + more, () => loop.SentAsync(mappingId), TimeSpan.FromMinutes(3), ct);
         }
 
         org.SetResponseDelay(TimeSpan.Zero);
-        await loop.FinishAsync(() => loop.InitialDoneAsync(mappingId), "the initial sync finished", TimeSpan.FromSeconds(90), ct);
+        await loop.FinishAsync(() => loop.InitialDoneAsync(mappingId), "the initial sync finished", TimeSpan.FromMinutes(3), ct);
 
         var segment = demo.Services.GetRequiredService<SegmentDemoControl>();
         var received = segment.Messages("spa_demo", 200_000);
