@@ -21,4 +21,13 @@ if (args is ["sync-e2e", var contacts])
     return;
 }
 
+// "sync-crash N K [seed]": the app as a child process, killed K times during its initial sync of N Contacts; non-zero exit on any loss.
+if (args is ["sync-crash", var records, var kills, ..])
+{
+    var seed = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+    Environment.ExitCode = await UnifyAdmin.Benchmarks.Sync.SyncCrashRun.RunAsync(
+        int.Parse(records, System.Globalization.CultureInfo.InvariantCulture), int.Parse(kills, System.Globalization.CultureInfo.InvariantCulture), seed);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

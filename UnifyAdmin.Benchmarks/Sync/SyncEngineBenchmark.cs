@@ -56,13 +56,7 @@ public class SyncEngineBenchmark
             ["Demo:Segment:MaxDedupEntries"] = "2000000",
             ["Demo:Segment:MaxKeptMessages"] = "1000",
         });
-        builder.Services.AddPersistence(builder.Configuration, builder.Environment);
-        builder.Services.AddSecurity(builder.Configuration, builder.Environment);
-        builder.Services.AddSalesforceClient(builder.Configuration);
-        builder.Services.AddSegmentClients(builder.Configuration);
-        builder.Services.AddSources();
-        builder.Services.AddDestinations();
-        builder.Services.AddSync(builder.Configuration);
+        AddEngine(builder.Services, builder.Configuration, builder.Environment);
         builder.Services.AddSalesforceDemo(builder.Configuration);
         builder.Services.AddSegmentDemo(builder.Configuration);
         await using var app = builder.Build();
@@ -120,7 +114,20 @@ public class SyncEngineBenchmark
         }
     }
 
-    private static async Task<Guid> SeedAsync(IServiceProvider services, string baseUrl)
+    /// <summary>Core's services the engine needs (persistence, secrets, both clients, sources, destinations, sync), as the app registers them.</summary>
+    internal static void AddEngine(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddPersistence(configuration, environment);
+        services.AddSecurity(configuration, environment);
+        services.AddSalesforceClient(configuration);
+        services.AddSegmentClients(configuration);
+        services.AddSources();
+        services.AddDestinations();
+        services.AddSync(configuration);
+    }
+
+    /// <summary>One source, destination, Contact model (10 fields) and Identify mapping (8 traits) in the database of <paramref name="services"/>; returns the source.</summary>
+    internal static async Task<Guid> SeedAsync(IServiceProvider services, string baseUrl)
     {
         var secrets = services.GetRequiredService<SecretProtector>();
         var login = new Uri(baseUrl + "/demo/salesforce");

@@ -24,6 +24,12 @@ internal sealed class DemoSpace(string id, string name, string writeKey, string 
 
     public long MessagesReceived { get; set; }
 
+    /// <summary>Received messages the space dropped, for any reason (duplicates included).</summary>
+    public long MessagesDropped { get; set; }
+
+    /// <summary>Received messages dropped because their messageId was already seen.</summary>
+    public long DuplicatesDropped { get; set; }
+
     /// <summary>True the first time a messageId is seen within the window. Callers hold the store's gate.</summary>
     public bool FirstSighting(ReadOnlySpan<byte> messageId, long nowTicks)
     {

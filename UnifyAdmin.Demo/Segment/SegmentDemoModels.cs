@@ -21,5 +21,5 @@ public sealed record SegmentDemoMessage(
 /// </summary>
 public sealed record SegmentDemoFault(string Kind, int Count = 1, int RetryAfterSeconds = 1, int DelayMs = 0, string Target = "tracking");
 
-/// <summary>Profile counts of one space.</summary>
-public sealed record SegmentDemoSpaceSummary(string Id, string Name, int Users, int Accounts, long MessagesReceived);
+/// <summary>Profile and message counts of one space; a crash test compares received with dropped without keeping every message.</summary>
+public sealed record SegmentDemoSpaceSummary(string Id, string Name, int Users, int Accounts, long MessagesReceived, long MessagesDropped, long DuplicatesDropped);

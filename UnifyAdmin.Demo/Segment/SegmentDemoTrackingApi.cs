@@ -13,6 +13,8 @@ namespace UnifyAdmin.Demo.Segment;
 /// </summary>
 internal static class SegmentDemoTrackingApi
 {
+    private const string DuplicateMessageId = "Duplicate messageId.";
+
     private static ReadOnlySpan<byte> SuccessBody => "{\"success\":true}"u8;
 
     public static async Task HandleAsync(HttpContext context, SegmentDemoWorkspace workspace, string endpoint)
@@ -109,6 +111,7 @@ internal static class SegmentDemoTrackingApi
         var raw = message.ValueKind == JsonValueKind.Object ? JsonMarshal.GetRawUtf8Value(message) : default;
         if (message.ValueKind != JsonValueKind.Object)
         {
+            space.MessagesDropped++;
             workspace.Record(space, "unknown", null, null, null, null, now, "The batch item is not a JSON object.", JsonMarshal.GetRawUtf8Value(message));
             return;
         }
@@ -122,6 +125,12 @@ internal static class SegmentDemoTrackingApi
         var traits = message.TryGetProperty("traits", out var t) && t.ValueKind == JsonValueKind.Object ? t : default;
 
         var dropped = Check(space, message, raw, type, userId, anonymousId, groupId, messageIdElement, traits, now);
+        if (dropped is not null)
+        {
+            space.MessagesDropped++;
+            space.DuplicatesDropped += dropped == DuplicateMessageId ? 1 : 0;
+        }
+
         workspace.Record(space, type, messageId, userId, anonymousId, groupId, now, dropped, raw);
         if (dropped is not null || type is not ("identify" or "group"))
         {
@@ -200,7 +209,7 @@ internal static class SegmentDemoTrackingApi
 
         if (messageId.ValueKind == JsonValueKind.String && !space.FirstSighting(JsonMarshal.GetRawUtf8Value(messageId), now.UtcTicks))
         {
-            return "Duplicate messageId.";
+            return DuplicateMessageId;
         }
 
         return null;

@@ -58,7 +58,7 @@ public sealed class SegmentDemoWorkspace
         {
             lock (space.Store.Gate)
             {
-                list.Add(new SegmentDemoSpaceSummary(space.Id, space.Name, space.Store.UserProfileCount, space.Store.AccountProfileCount, space.MessagesReceived));
+                list.Add(new SegmentDemoSpaceSummary(space.Id, space.Name, space.Store.UserProfileCount, space.Store.AccountProfileCount, space.MessagesReceived, space.MessagesDropped, space.DuplicatesDropped));
             }
         }
 
@@ -105,6 +105,8 @@ public sealed class SegmentDemoWorkspace
                 space.Store.Clear();
                 space.ClearDedup();
                 space.MessagesReceived = 0;
+                space.MessagesDropped = 0;
+                space.DuplicatesDropped = 0;
             }
         }
 

@@ -2,14 +2,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Demo.Salesforce;
+using UnifyAdmin.Demo.Segment;
 
 namespace UnifyAdmin.Tests.Infrastructure;
 
 /// <summary>
 /// A small Kestrel host on a free 127.0.0.1 port, for testing Core clients against the demo
 /// services over real loopback HTTP without starting the whole admin application.
+/// Linked into the benchmarks project too (the crash run hosts its demo org and workspace with it).
 /// </summary>
 public sealed class LoopbackHost : IAsyncDisposable
 {
@@ -48,6 +53,25 @@ public sealed class LoopbackHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LoopbackHost(app, new Uri(address));
     }
+
+    /// <summary>
+    /// The demo Salesforce org and Segment workspace together on the system clock: what the app, run as
+    /// a child process, syncs between. Hosted here, they outlive every crash of the app.
+    /// </summary>
+    public static Task<LoopbackHost> StartDemoAsync(Dictionary<string, string?> settings)
+        => StartAsync(
+            b =>
+            {
+                b.Services.TryAddSingleton(TimeProvider.System);
+                b.Services.AddSalesforceDemo(b.Configuration);
+                b.Services.AddSegmentDemo(b.Configuration);
+            },
+            app =>
+            {
+                app.MapSalesforceDemo();
+                app.MapSegmentDemo();
+            },
+            settings);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Sync;
 using UnifyAdmin.Demo.Salesforce;
 using UnifyAdmin.Demo.Segment;
@@ -23,18 +19,7 @@ public sealed class SyncCrashTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        demo = await LoopbackHost.StartAsync(
-            b =>
-            {
-                b.Services.TryAddSingleton(TimeProvider.System);
-                b.Services.AddSalesforceDemo(b.Configuration);
-                b.Services.AddSegmentDemo(b.Configuration);
-            },
-            app =>
-            {
-                app.MapSalesforceDemo();
-                app.MapSegmentDemo();
-            },
+        demo = await LoopbackHost.StartDemoAsync(
             new Dictionary<string, string?>
             {
                 ["Demo:Salesforce:ObjectSizes:Contact"] = Contacts.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -73,25 +58,20 @@ public sealed class SyncCrashTests : IAsyncLifetime
 
         var org = demo.Services.GetRequiredService<SalesforceDemoOrg>();
         org.SetResponseDelay(TimeSpan.FromMilliseconds(150));
-        var random = new Random();
-        var kills = new[] { random.Next(1_000, 6_000), random.Next(1_000, 6_000), random.Next(1_000, 6_000) };
+        // Seeded and written to the test output, so a failing set of kill points can be repeated.
+        var killSeed = Random.Shared.Next();
+        var random = new Random(killSeed);
+        TestContext.Current.TestOutputHelper?.WriteLine($"kill point seed {killSeed}");
+        var loop = new SyncCrashLoop(typeof(Program).Assembly.Location, dataDirectory);
         var accepted = 0L;
-        foreach (var more in kills)
+        // Generous limits: on a loaded machine starting the app alone can take most of a minute.
+        foreach (var more in new[] { random.Next(1_000, 6_000), random.Next(1_000, 6_000), random.Next(1_000, 6_000) })
         {
-            using var app = StartApp();
-            var target = accepted + more;
-            await Eventually.TrueAsync(async () => (accepted = await AcceptedAsync(mappingId)) >= target, $"the sync passed {target} records", TimeSpan.FromSeconds(60));
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync(ct);
+            accepted = await loop.KillAtAsync(accepted + more, () => loop.SentAsync(mappingId), TimeSpan.FromMinutes(3), ct);
         }
 
         org.SetResponseDelay(TimeSpan.Zero);
-        using (var last = StartApp())
-        {
-            await Eventually.TrueAsync(async () => await InitialDoneAsync(mappingId), "the initial sync finished", TimeSpan.FromSeconds(90));
-            last.Kill(entireProcessTree: true);
-            await last.WaitForExitAsync(ct);
-        }
+        await loop.FinishAsync(() => loop.InitialDoneAsync(mappingId), "the initial sync finished", TimeSpan.FromMinutes(3), ct);
 
         var segment = demo.Services.GetRequiredService<SegmentDemoControl>();
         var received = segment.Messages("spa_demo", 200_000);
@@ -100,56 +80,15 @@ public sealed class SyncCrashTests : IAsyncLifetime
         Assert.Equal(Contacts, delivered.Select(m => m.UserId).Distinct().Count());
         // Re-sends after a crash (the batch in flight, the lookback) carry the same messageIds: the workspace drops them.
         Assert.All(received.Where(m => m.DroppedReason is not null), m => Assert.Contains("duplicate", m.DroppedReason, StringComparison.OrdinalIgnoreCase));
-        Assert.Equal(Contacts, segment.Spaces().Single(s => s.Id == "spa_demo").Users);
+        var space = segment.Spaces().Single(s => s.Id == "spa_demo");
+        Assert.Equal(Contacts, space.Users);
+        Assert.Equal(Contacts, space.MessagesReceived - space.MessagesDropped);
+        Assert.Equal(space.MessagesDropped, space.DuplicatesDropped);
 
         // Exactly as mapped: a sample of profiles carries the record's fields under the mapped trait names.
         var sample = delivered[random.Next(delivered.Count)];
         Assert.Contains("\"last_name\":", sample.Json);
         Assert.Contains("\"email\":", sample.Json);
-    }
-
-    private Process StartApp()
-    {
-        var appDll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [appDll])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(appDll)!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["DataDirectory"] = dataDirectory;
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["Demo__Enabled"] = "false";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task<long> AcceptedAsync(Guid mappingId)
-    {
-        await using var db = Open();
-        return await db.RecordStates.LongCountAsync(s => s.MappingId == mappingId && s.State == RecordSyncState.Sent);
-    }
-
-    private async Task<bool> InitialDoneAsync(Guid mappingId)
-    {
-        await using var db = Open();
-        return await db.Mappings.AnyAsync(m => m.Id == mappingId && m.InitialSyncDone);
-    }
-
-    private SqliteAppDbContext Open()
-    {
-        var options = new DbContextOptionsBuilder<SqliteAppDbContext>()
-            .UseSqlite($"Data Source={Path.Combine(dataDirectory, "unifyadmin.db")};Pooling=False")
-            .Options;
-        return new SqliteAppDbContext(options);
     }
 
     /// <summary>Creates the flow rows in the data folder with the scheduler stopped, then goes away.</summary>
