@@ -402,6 +402,9 @@ public sealed partial class SyncEngine(
 
     private long apiCallsPending;
 
+    /// <summary>Built from the first context's model: the provider and the table do not change while the app runs.</summary>
+    private RecordStateWriter? stateWriter;
+
     /// <summary>Stops the run before a call that would cross the source's share of the daily allowance.</summary>
     private void EnsureBudget(RunContext context)
     {
@@ -443,16 +446,20 @@ public sealed partial class SyncEngine(
         var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         await using var db = await contexts.CreateDbContextAsync(ct);
         var pageEnd = CursorOf(records[^1], cursorField, now);
+        var changed = new HashSet<RecordState>();
         foreach (var flow in flows)
         {
             var mappingId = flow.Mapping.Id;
-            var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+            var known = new Dictionary<string, RecordState>(StringComparer.Ordinal);
             var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
             if (!flow.Fresh)
             {
-                states = await db.RecordStates.Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
+                // Untracked: changed states are written by one batched upsert at the checkpoint, not by the change tracker.
+                known = await db.RecordStates.AsNoTracking().Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
                 errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
             }
+
+            var states = new PageStates(mappingId, known, changed);
             var pending = new List<Pending>(records.Count);
             foreach (var record in records)
             {
@@ -467,7 +474,7 @@ public sealed partial class SyncEngine(
                     flow.Counts.Retried++;
                 }
 
-                var state = states.GetValueOrDefault(id);
+                var state = states.Find(id);
                 if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
                 {
                     // Given up on this very version; a new version of the record gets a fresh chance.
@@ -482,7 +489,7 @@ public sealed partial class SyncEngine(
                     }
 
                     flow.Counts.Deleted++;
-                    state = Upsert(db, states, mappingId, id, cursor.Modstamp, now);
+                    state = states.Upsert(id, cursor.Modstamp, now);
                     state.State = RecordSyncState.Deleted;
                     if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
                     {
@@ -522,10 +529,10 @@ public sealed partial class SyncEngine(
             }
         }
 
-        await SaveCheckpointAsync(db, context, flows, checkpoint, ct);
+        await SaveCheckpointAsync(db, context, flows, checkpoint, changed, ct);
     }
 
-    private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+    private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, PageStates states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
     {
         if (pending.Count == 0)
         {
@@ -578,7 +585,7 @@ public sealed partial class SyncEngine(
                 var item = byMessage[messageId];
                 var id = item.Record.Id!;
                 flow.Counts.Accepted++;
-                var state = Upsert(db, states, flow.Mapping.Id, id, item.Cursor.Modstamp, now);
+                var state = states.Upsert(id, item.Cursor.Modstamp, now);
                 state.State = item.Deleted ? RecordSyncState.Deleted : RecordSyncState.Sent;
                 state.PayloadHash = item.Deleted ? null : item.Hash;
                 state.MessageId = messageId;
@@ -593,10 +600,10 @@ public sealed partial class SyncEngine(
         }
     }
 
-    private void Fail(AppDbContext db, RunContext context, SyncFlow flow, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, string recordId, DateTimeOffset modstamp, string reason, string? sample, DateTimeOffset now)
+    private void Fail(AppDbContext db, RunContext context, SyncFlow flow, PageStates states, Dictionary<string, RecordError> errors, string recordId, DateTimeOffset modstamp, string reason, string? sample, DateTimeOffset now)
     {
         flow.Counts.Failed++;
-        var state = Upsert(db, states, flow.Mapping.Id, recordId, modstamp, now);
+        var state = states.Upsert(recordId, modstamp, now);
         state.State = RecordSyncState.Failed;
         if (!errors.TryGetValue(recordId, out var error))
         {
@@ -639,26 +646,34 @@ public sealed partial class SyncEngine(
         }
     }
 
-    private static RecordState Upsert(AppDbContext db, Dictionary<string, RecordState> states, Guid mappingId, string recordId, DateTimeOffset modstamp, DateTimeOffset now)
+    /// <summary>One mapping's record states for the records of a page, and which of them changed.</summary>
+    private sealed class PageStates(Guid mappingId, Dictionary<string, RecordState> known, HashSet<RecordState> changed)
     {
-        if (!states.TryGetValue(recordId, out var state))
-        {
-            state = new RecordState { MappingId = mappingId, RecordId = recordId };
-            db.RecordStates.Add(state);
-            states[recordId] = state;
-        }
+        public RecordState? Find(string recordId) => known.GetValueOrDefault(recordId);
 
-        state.SystemModstamp = modstamp;
-        state.UpdatedAt = now;
-        return state;
+        public RecordState Upsert(string recordId, DateTimeOffset modstamp, DateTimeOffset now)
+        {
+            if (!known.TryGetValue(recordId, out var state))
+            {
+                state = new RecordState { MappingId = mappingId, RecordId = recordId };
+                known[recordId] = state;
+            }
+
+            state.SystemModstamp = modstamp;
+            state.UpdatedAt = now;
+            changed.Add(state);
+            return state;
+        }
     }
 
     /// <summary>Saves the cursors, the run's counts, the record states and errors in one transaction.</summary>
-    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, List<SyncFlow> flows, bool checkpoint, CancellationToken ct)
+    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, List<SyncFlow> flows, bool checkpoint, IReadOnlyCollection<RecordState> states, CancellationToken ct)
     {
         var run = context.Run;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        stateWriter ??= new RecordStateWriter(db);
+        await stateWriter.WriteAsync(db, states, ct);
         await db.SyncRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u
             .SetProperty(r => r.RecordsRead, run.RecordsRead)
             .SetProperty(r => r.ApiCalls, run.ApiCalls)
