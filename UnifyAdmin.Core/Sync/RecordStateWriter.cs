@@ -19,8 +19,11 @@ internal sealed class RecordStateWriter
     /// <summary>SQL Server takes at most 2,100 parameters per command; stay under it with room to spare.</summary>
     private const int SqlServerMaxParameters = 2000;
 
-    /// <summary>SQLite takes 32,766 since 3.32; a few thousand per command is already past the point of diminishing returns.</summary>
-    private const int SqliteMaxParameters = 7000;
+    /// <summary>
+    /// SQLite finds each bound parameter by name with a linear scan, so a statement's binding cost grows with the
+    /// square of its parameters: a few hundred per statement keep it negligible.
+    /// </summary>
+    private const int SqliteMaxParameters = 350;
 
     private static readonly (string Property, Func<RecordState, object?> Value)[] Fields =
     [
@@ -76,11 +79,34 @@ internal sealed class RecordStateWriter
 
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("Record states are written in the checkpoint's transaction.");
-        foreach (var chunk in rows.Chunk(RowsPerStatement))
+        DbCommand? command = null;
+        try
         {
-            await using var command = CreateCommand(transaction.Connection!, chunk);
-            command.Transaction = transaction;
-            await command.ExecuteNonQueryAsync(ct);
+            foreach (var chunk in rows.Chunk(RowsPerStatement))
+            {
+                // One command per statement size, so the provider prepares the statement once and rebinds it.
+                if (command is null || command.Parameters.Count != chunk.Length * Fields.Length)
+                {
+                    if (command is not null)
+                    {
+                        await command.DisposeAsync();
+                    }
+
+                    command = transaction.Connection!.CreateCommand();
+                    command.CommandText = texts.GetOrAdd(chunk.Length, Text);
+                    command.Transaction = transaction;
+                }
+
+                Bind(command, chunk);
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            if (command is not null)
+            {
+                await command.DisposeAsync();
+            }
         }
     }
 
@@ -89,16 +115,22 @@ internal sealed class RecordStateWriter
     {
         var command = connection.CreateCommand();
         command.CommandText = texts.GetOrAdd(rows.Count, Text);
+        Bind(command, rows);
+        return command;
+    }
+
+    private void Bind(DbCommand command, IReadOnlyList<RecordState> rows)
+    {
+        command.Parameters.Clear();
         for (var row = 0; row < rows.Count; row++)
         {
             for (var field = 0; field < Fields.Length; field++)
             {
+                // The column's own mapping converts the value as EF would (enum to text, DateTimeOffset to ticks on SQLite).
                 var parameter = mappings[field].CreateParameter(command, sql.GenerateParameterName(Name(row, field)), Fields[field].Value(rows[row]), nullable[field]);
                 command.Parameters.Add(parameter);
             }
         }
-
-        return command;
     }
 
     private string Name(int row, int field) => "p" + (row * Fields.Length + field).ToString(System.Globalization.CultureInfo.InvariantCulture);

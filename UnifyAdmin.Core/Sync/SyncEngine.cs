@@ -32,6 +32,7 @@ public sealed partial class SyncEngine(
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
     private readonly SyncOptions settings = options.Value;
+    private readonly SyncDescribes describes = new();
 
     /// <summary>True while this instance runs a sync of the source.</summary>
     public bool IsRunning(Guid sourceId) => gates.TryGetValue(sourceId, out var gate) && gate.CurrentCount == 0;
@@ -265,8 +266,8 @@ public sealed partial class SyncEngine(
     {
         EnsureBudget(context);
         var fieldPaths = flows.SelectMany(f => f.Model.Fields).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var schema = await ModelSchema.LoadAsync(context.Client, collection, fieldPaths, ct);
-        context.Run.ApiCalls += 1 + schema.Parents.Count;
+        var (schema, describeCalls) = await describes.LoadSchemaAsync(context.Source.Id, context.Client, collection, fieldPaths, ct);
+        context.Run.ApiCalls += describeCalls;
 
         var live = new List<SyncFlow>();
         foreach (var flow in flows)
