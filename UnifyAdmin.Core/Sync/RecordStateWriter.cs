@@ -21,9 +21,9 @@ internal sealed class RecordStateWriter
 
     /// <summary>
     /// SQLite finds each bound parameter by name with a linear scan, so a statement's binding cost grows with the
-    /// square of its parameters: a few hundred per statement keep it negligible.
+    /// square of its parameters: ten rows per statement keep that below the cost of running one more statement.
     /// </summary>
-    private const int SqliteMaxParameters = 350;
+    private const int SqliteMaxParameters = 70;
 
     private static readonly (string Property, Func<RecordState, object?> Value)[] Fields =
     [

@@ -114,6 +114,7 @@ public sealed partial class SyncEngine
 
     private async Task MarkMissingAsync(RunContext context, ReadGroup group, List<string> missing, CancellationToken ct)
     {
+        await context.PendingCheckpoint;
         var mappingIds = group.Flows.Select(f => f.Mapping.Id).ToList();
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -190,6 +191,6 @@ public sealed partial class SyncEngine
             }
         }
 
-        await SaveCheckpointAsync(db, context, group.Flows, checkpoint: false, changed, ct);
+        await SaveCheckpointAsync(db, context, Snapshot(context, group.Flows, withCursors: false), changed, ct);
     }
 }

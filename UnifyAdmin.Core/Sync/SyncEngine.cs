@@ -124,12 +124,13 @@ public sealed partial class SyncEngine(
         logger.LogInformation("Sync run {RunId} of source {SourceId} started ({Kind}, {Flows} flows)", run.Id, sourceId, run.Kind, flows.Count);
         var state = SyncRunState.Succeeded;
         string? reason = null;
+        RunContext? context = null;
         try
         {
             var sources = scope.ServiceProvider.GetRequiredService<SourceService>();
             var client = await sources.CreateClientAsync(sourceId, ct)
                 ?? throw new SyncStopException(SyncRunState.Failed, "The source has no connection; connect it again.");
-            var context = new RunContext(run, source, client, scope.ServiceProvider.GetRequiredService<SegmentTrackingClient>());
+            context = new RunContext(run, source, client, scope.ServiceProvider.GetRequiredService<SegmentTrackingClient>());
             foreach (var collection in flows.GroupBy(f => f.Model.Collection, StringComparer.OrdinalIgnoreCase))
             {
                 await SyncCollectionAsync(context, collection.Key, [.. collection], ct);
@@ -166,11 +167,29 @@ public sealed partial class SyncEngine(
             state = SyncRunState.Cancelled;
             reason = "Stopped because the application shut down; the next run resumes from the checkpoint.";
         }
-        catch (Exception ex) when (ex is SalesforceException or HttpRequestException or DbUpdateException or InvalidOperationException or JsonException)
+        catch (Exception ex) when (ex is SalesforceException or HttpRequestException or DbUpdateException or System.Data.Common.DbException or InvalidOperationException or JsonException)
         {
             state = SyncRunState.Failed;
             reason = $"The run failed: {ex.Message} The checkpoint is kept; the next run resumes from it.";
             logger.LogWarning(ex, "Sync run {RunId} failed", run.Id);
+        }
+
+        if (context is not null)
+        {
+            // A run that stopped early still saves the checkpoint of the last page Segment accepted, before its final counts.
+            try
+            {
+                await context.PendingCheckpoint;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or OperationCanceledException)
+            {
+                if (state is SyncRunState.Succeeded or SyncRunState.Partial)
+                {
+                    (state, reason) = (SyncRunState.Failed, $"The run failed: its last checkpoint could not be saved ({ex.Message}). The next run resumes from the one before it.");
+                }
+
+                logger.LogWarning(ex, "Sync run {RunId}: saving the last checkpoint failed", run.Id);
+            }
         }
 
         await FinishAsync(run, flows, state, reason);
@@ -257,6 +276,9 @@ public sealed partial class SyncEngine(
         public SegmentTrackingClient Segment { get; } = segment;
 
         public DateTimeOffset LastSampleAt { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The save of the last processed page, running while the next page is sent.</summary>
+        public Task PendingCheckpoint { get; set; } = Task.CompletedTask;
     }
 
     /// <summary>Flows of one collection that one read serves: same filter, same cursor.</summary>
@@ -325,6 +347,8 @@ public sealed partial class SyncEngine(
                 await ProcessPageAsync(context, group.Flows, page.Records, cursorField, checkpoint: true, ct);
                 await ThrowIfCancelRequestedAsync(context, ct);
             }
+
+            await context.PendingCheckpoint;
 
             foreach (var flow in group.Flows)
             {
@@ -443,94 +467,119 @@ public sealed partial class SyncEngine(
             return;
         }
 
-        var now = clock.GetUtcNow();
-        var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var pageEnd = CursorOf(records[^1], cursorField, now);
-        var changed = new HashSet<RecordState>();
-        foreach (var flow in flows)
+        if (flows.Any(f => !f.Fresh))
         {
-            var mappingId = flow.Mapping.Id;
-            var known = new Dictionary<string, RecordState>(StringComparer.Ordinal);
-            var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
-            if (!flow.Fresh)
+            // Their record states are read below: the previous page's must be saved first.
+            await context.PendingCheckpoint;
+        }
+
+        var db = await contexts.CreateDbContextAsync(ct);
+        var changed = new HashSet<RecordState>();
+        try
+        {
+            var now = clock.GetUtcNow();
+            var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var pageEnd = CursorOf(records[^1], cursorField, now);
+            foreach (var flow in flows)
             {
-                // Untracked: changed states are written by one batched upsert at the checkpoint, not by the change tracker.
-                known = await db.RecordStates.AsNoTracking().Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
-                errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
-            }
-
-            var states = new PageStates(mappingId, known, changed);
-            var pending = new List<Pending>(records.Count);
-            foreach (var record in records)
-            {
-                if (record.Id is not { } id)
+                var mappingId = flow.Mapping.Id;
+                var known = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+                var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
+                if (!flow.Fresh)
                 {
-                    continue;
+                    // Untracked: changed states are written by one batched upsert at the checkpoint, not by the change tracker.
+                    known = await db.RecordStates.AsNoTracking().Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
+                    errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
                 }
 
-                var cursor = CursorOf(record, cursorField, now);
-                if (!checkpoint)
+                var states = new PageStates(mappingId, known, changed);
+                var pending = new List<Pending>(records.Count);
+                foreach (var record in records)
                 {
-                    flow.Counts.Retried++;
-                }
-
-                var state = states.Find(id);
-                if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
-                {
-                    // Given up on this very version; a new version of the record gets a fresh chance.
-                    continue;
-                }
-
-                if (record.IsDeleted)
-                {
-                    if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
+                    if (record.Id is not { } id)
                     {
                         continue;
                     }
 
-                    flow.Counts.Deleted++;
-                    state = states.Upsert(id, cursor.Modstamp, now);
-                    state.State = RecordSyncState.Deleted;
-                    if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
+                    var cursor = CursorOf(record, cursorField, now);
+                    if (!checkpoint)
                     {
-                        pending.Add(new Pending(flow, record, deleted, "deleted", cursor, true));
+                        flow.Counts.Retried++;
                     }
 
-                    continue;
+                    var state = states.Find(id);
+                    if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
+                    {
+                        // Given up on this very version; a new version of the record gets a fresh chance.
+                        continue;
+                    }
+
+                    if (record.IsDeleted)
+                    {
+                        if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
+                        {
+                            continue;
+                        }
+
+                        flow.Counts.Deleted++;
+                        state = states.Upsert(id, cursor.Modstamp, now);
+                        state.State = RecordSyncState.Deleted;
+                        if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
+                        {
+                            pending.Add(new Pending(flow, record, deleted, "deleted", cursor, true));
+                        }
+
+                        continue;
+                    }
+
+                    var build = flow.Builder.Build(record, now);
+                    if (build.Message is not { } message)
+                    {
+                        Fail(db, context, flow, states, errors, id, cursor.Modstamp, build.Error ?? "The message could not be built.", Sample(flow, record), now);
+                        continue;
+                    }
+
+                    var hash = PayloadHash(message);
+                    if (state is { State: RecordSyncState.Sent } && state.PayloadHash == hash)
+                    {
+                        flow.Counts.Unchanged++;
+                        Resolve(errors, id);
+                        continue;
+                    }
+
+                    pending.Add(new Pending(flow, record, message, hash, cursor, false));
                 }
 
-                var build = flow.Builder.Build(record, now);
-                if (build.Message is not { } message)
+                await SendAsync(db, context, flow, pending, states, errors, now, ct);
+                if (checkpoint)
                 {
-                    Fail(db, context, flow, states, errors, id, cursor.Modstamp, build.Error ?? "The message could not be built.", Sample(flow, record), now);
-                    continue;
+                    var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
+                    if (current is null || pageEnd.CompareTo(current.Value) > 0)
+                    {
+                        flow.Mapping.CursorModstamp = pageEnd.Modstamp;
+                        flow.Mapping.CursorId = pageEnd.Id;
+                    }
                 }
-
-                var hash = PayloadHash(message);
-                if (state is { State: RecordSyncState.Sent } && state.PayloadHash == hash)
-                {
-                    flow.Counts.Unchanged++;
-                    Resolve(errors, id);
-                    continue;
-                }
-
-                pending.Add(new Pending(flow, record, message, hash, cursor, false));
             }
 
-            await SendAsync(db, context, flow, pending, states, errors, now, ct);
-            if (checkpoint)
-            {
-                var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
-                if (current is null || pageEnd.CompareTo(current.Value) > 0)
-                {
-                    flow.Mapping.CursorModstamp = pageEnd.Modstamp;
-                    flow.Mapping.CursorId = pageEnd.Id;
-                }
-            }
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
         }
 
-        await SaveCheckpointAsync(db, context, flows, checkpoint, changed, ct);
+        var snapshot = Snapshot(context, flows, checkpoint);
+        // One save at a time, in page order; it runs while the next page is built and sent. The transaction only
+        // follows Segment's acceptance of this page, so a crash still resumes from an accepted checkpoint.
+        await context.PendingCheckpoint;
+        context.PendingCheckpoint = Task.Run(async () =>
+        {
+            await using (db)
+            {
+                await SaveCheckpointAsync(db, context, snapshot, changed, ct);
+            }
+        }, CancellationToken.None);
     }
 
     private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, PageStates states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
@@ -667,22 +716,45 @@ public sealed partial class SyncEngine(
         }
     }
 
-    /// <summary>Saves the cursors, the run's counts, the record states and errors in one transaction.</summary>
-    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, List<SyncFlow> flows, bool checkpoint, IReadOnlyCollection<RecordState> states, CancellationToken ct)
+    /// <summary>What a checkpoint saves, copied when its page was done: the save may run while the next page is sent.</summary>
+    private sealed record Checkpoint(long RecordsRead, long ApiCalls, long BytesSent, long? EstimatedRecords, IReadOnlyList<(SyncRunMapping Counts, Guid MappingId, SyncCursor? Cursor)> Flows);
+
+    private static Checkpoint Snapshot(RunContext context, List<SyncFlow> flows, bool withCursors)
     {
         var run = context.Run;
+        return new Checkpoint(run.RecordsRead, run.ApiCalls, run.BytesSent, run.EstimatedRecords, [.. flows.Select(f =>
+        (
+            new SyncRunMapping
+            {
+                Id = f.Counts.Id,
+                RecordsRead = f.Counts.RecordsRead,
+                MessagesSent = f.Counts.MessagesSent,
+                Accepted = f.Counts.Accepted,
+                Failed = f.Counts.Failed,
+                Deleted = f.Counts.Deleted,
+                Retried = f.Counts.Retried,
+                GivenUp = f.Counts.GivenUp,
+                Unchanged = f.Counts.Unchanged,
+            },
+            f.Mapping.Id,
+            withCursors && f.Mapping.CursorModstamp is { } at && f.Mapping.CursorId is { } id ? new SyncCursor(at, id) : (SyncCursor?)null))]);
+    }
+
+    /// <summary>Saves the cursors, the run's counts, the record states and errors in one transaction.</summary>
+    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, Checkpoint run, IReadOnlyCollection<RecordState> states, CancellationToken ct)
+    {
+        var runId = context.Run.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         stateWriter ??= new RecordStateWriter(db);
         await stateWriter.WriteAsync(db, states, ct);
-        await db.SyncRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u
+        await db.SyncRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
             .SetProperty(r => r.RecordsRead, run.RecordsRead)
             .SetProperty(r => r.ApiCalls, run.ApiCalls)
             .SetProperty(r => r.BytesSent, run.BytesSent)
             .SetProperty(r => r.EstimatedRecords, run.EstimatedRecords), ct);
-        foreach (var flow in flows)
+        foreach (var (c, mappingId, cursor) in run.Flows)
         {
-            var c = flow.Counts;
             await db.SyncRunMappings.Where(m => m.Id == c.Id).ExecuteUpdateAsync(u => u
                 .SetProperty(m => m.RecordsRead, c.RecordsRead)
                 .SetProperty(m => m.MessagesSent, c.MessagesSent)
@@ -692,12 +764,11 @@ public sealed partial class SyncEngine(
                 .SetProperty(m => m.Retried, c.Retried)
                 .SetProperty(m => m.GivenUp, c.GivenUp)
                 .SetProperty(m => m.Unchanged, c.Unchanged), ct);
-            if (checkpoint && flow.Mapping.CursorModstamp is { } at)
+            if (cursor is { } saved)
             {
-                var id = flow.Mapping.CursorId;
-                await db.Mappings.Where(m => m.Id == flow.Mapping.Id).ExecuteUpdateAsync(u => u
-                    .SetProperty(m => m.CursorModstamp, at)
-                    .SetProperty(m => m.CursorId, id), ct);
+                await db.Mappings.Where(m => m.Id == mappingId).ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.CursorModstamp, saved.Modstamp)
+                    .SetProperty(m => m.CursorId, saved.Id), ct);
             }
         }
 
