@@ -44,7 +44,7 @@ public static class DemoHost
 
     /// <summary>
     /// The child process's side (<c>demo-host N</c>): serves the demo on a loopback port, writes
-    /// <c>url …</c>, and when its standard input closes writes <c>peak …</c> (working set and GC heap) and exits.
+    /// <c>url …</c>, and when its standard input closes writes <c>peak …</c> (working set, GC heap, CPU time) and exits.
     /// </summary>
     public static async Task ServeAsync(int contacts)
     {
@@ -59,7 +59,7 @@ public static class DemoHost
         using var peak = new PeakMemory();
         Console.WriteLine("url " + url);
         await Console.In.ReadToEndAsync();
-        Console.WriteLine($"peak {peak.WorkingSet} {peak.GcHeap}");
+        Console.WriteLine($"peak {peak.WorkingSet} {peak.GcHeap} {Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds:F0}");
         await app.StopAsync();
     }
 
@@ -92,7 +92,7 @@ public static class DemoHost
         public string Url { get; } = url;
 
         /// <summary>Closes the child's input, which ends it, and returns the peak memory it reported.</summary>
-        public async Task<(long WorkingSet, long GcHeap)> StopAsync()
+        public async Task<(long WorkingSet, long GcHeap, TimeSpan Cpu)> StopAsync()
         {
             process.StandardInput.Close();
             while (await process.StandardOutput.ReadLineAsync() is { } line)
@@ -101,11 +101,11 @@ public static class DemoHost
                 {
                     var parts = line.Split(' ');
                     await process.WaitForExitAsync();
-                    return (long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+                    return (long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), TimeSpan.FromMilliseconds(double.Parse(parts[3], CultureInfo.InvariantCulture)));
                 }
             }
 
-            return (0, 0);
+            return (0, 0, TimeSpan.Zero);
         }
 
         public async ValueTask DisposeAsync()

@@ -115,7 +115,7 @@ public class SyncEngineBenchmark
             if (child is not null)
             {
                 var demo = await child.StopAsync();
-                Console.WriteLine($"// demo process (org and workspace) peak: working set {demo.WorkingSet / 1024 / 1024:N0} MB, GC heap {demo.GcHeap / 1024 / 1024:N0} MB");
+                Console.WriteLine($"// demo process (org and workspace): peak working set {demo.WorkingSet / 1024 / 1024:N0} MB, GC heap {demo.GcHeap / 1024 / 1024:N0} MB; {demo.Cpu.TotalSeconds:N1} s CPU from its start (both runs and seeding)");
             }
         }
         finally
