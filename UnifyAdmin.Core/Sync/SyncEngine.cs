@@ -493,7 +493,7 @@ public sealed partial class SyncEngine(
                 }
 
                 var states = new PageStates(mappingId, known, changed);
-                var pending = new List<Pending>(records.Count);
+                await using var sender = new PageSender(this, db, context, flow, states, errors, now, ct);
                 foreach (var record in records)
                 {
                     if (record.Id is not { } id)
@@ -526,7 +526,7 @@ public sealed partial class SyncEngine(
                         state.State = RecordSyncState.Deleted;
                         if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
                         {
-                            pending.Add(new Pending(flow, record, deleted, "deleted", cursor, true));
+                            await sender.AddAsync(new Pending(flow, record, deleted, "deleted", cursor, true));
                         }
 
                         continue;
@@ -547,10 +547,10 @@ public sealed partial class SyncEngine(
                         continue;
                     }
 
-                    pending.Add(new Pending(flow, record, message, hash, cursor, false));
+                    await sender.AddAsync(new Pending(flow, record, message, hash, cursor, false));
                 }
 
-                await SendAsync(db, context, flow, pending, states, errors, now, ct);
+                await sender.CompleteAsync();
                 if (checkpoint)
                 {
                     var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
@@ -582,48 +582,97 @@ public sealed partial class SyncEngine(
         }, CancellationToken.None);
     }
 
-    private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, PageStates states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// One flow's messages of one page on their way to Segment. A batch goes out as soon as it is full, while the
+    /// page's next messages are still being built, with at most two in flight. Results are applied in the run's own
+    /// flow, between builds, so record states and counts are never touched by two threads.
+    /// </summary>
+    private sealed class PageSender(SyncEngine engine, AppDbContext db, RunContext context, SyncFlow flow, PageStates states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+        : IAsyncDisposable
     {
-        if (pending.Count == 0)
-        {
-            return;
-        }
+        private const int MaxInFlight = 2;
+        private readonly SegmentBatcher batcher = context.Segment.CreateBatcher();
+        private readonly Dictionary<string, Pending> byMessage = new(StringComparer.Ordinal);
+        private readonly Queue<(SegmentBatch Batch, Task<SegmentSendResult> Result)> inFlight = new();
 
-        var byMessage = new Dictionary<string, Pending>(pending.Count, StringComparer.Ordinal);
-        using var batcher = context.Segment.CreateBatcher();
-        foreach (var item in pending)
+        public async Task AddAsync(Pending item)
         {
             byMessage[item.Message.MessageId] = item;
             if (batcher.Add(item.Message) is { } full)
             {
-                using (full)
+                await SendAsync(full);
+            }
+        }
+
+        /// <summary>Sends what is left and applies every result, refused messages included.</summary>
+        public async Task CompleteAsync()
+        {
+            if (batcher.Flush() is { } last)
+            {
+                await SendAsync(last);
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await ApplyOldestAsync();
+            }
+
+            foreach (var refused in batcher.TakeRefused())
+            {
+                if (byMessage.TryGetValue(refused.MessageId, out var item))
                 {
-                    await SendBatchAsync(full);
+                    engine.Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, refused.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
                 }
             }
         }
 
-        if (batcher.Flush() is { } last)
+        public async ValueTask DisposeAsync()
         {
-            using (last)
+            // Only after a failure are requests left: let them end before their buffers go back to the pool.
+            while (inFlight.TryDequeue(out var sending))
             {
-                await SendBatchAsync(last);
+                try
+                {
+                    await sending.Result;
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run is stopping anyway.
+                }
+                finally
+                {
+                    sending.Batch.Dispose();
+                }
             }
+
+            batcher.Dispose();
         }
 
-        foreach (var refused in batcher.TakeRefused())
+        private async Task SendAsync(SegmentBatch batch)
         {
-            if (byMessage.TryGetValue(refused.MessageId, out var item))
+            while (inFlight.Count >= MaxInFlight)
             {
-                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, refused.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+                await ApplyOldestAsync();
             }
+
+            inFlight.Enqueue((batch, context.Segment.SendBatchAsync(flow.Tracking, flow.WriteKey, batch, ct)));
         }
 
-        async Task SendBatchAsync(SegmentBatch batch)
+        private async Task ApplyOldestAsync()
         {
-            var result = await context.Segment.SendBatchAsync(flow.Tracking, flow.WriteKey, batch, ct);
-            context.Run.BytesSent += batch.ByteCount;
-            flow.Counts.MessagesSent += batch.Count;
+            var (batch, sending) = inFlight.Dequeue();
+            SegmentSendResult result;
+            try
+            {
+                result = await sending;
+                context.Run.BytesSent += batch.ByteCount;
+                flow.Counts.MessagesSent += batch.Count;
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+
             if (result.Failed.Count > 0 && !result.Failed[0].Reason.Contains("rejected the batch (400)", StringComparison.Ordinal))
             {
                 // Outages, rate-limit storms and refused write keys are not the records' fault: keep the checkpoint and end the run.
@@ -645,7 +694,7 @@ public sealed partial class SyncEngine(
             foreach (var failure in result.Failed)
             {
                 var item = byMessage[failure.MessageId];
-                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, failure.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+                engine.Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, failure.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
             }
         }
     }
