@@ -14,10 +14,17 @@ if (args is ["mapping-cpu"])
     return;
 }
 
-// "sync-e2e N" runs the engine's end-to-end measurement once in this process, without building job copies.
-if (args is ["sync-e2e", var contacts])
+// "sync-e2e N" runs the engine's end-to-end measurement once, without building job copies; the demo org and
+// workspace run in a child process ("demo-host N") unless "--demo-in-process" is given.
+if (args is ["sync-e2e", var contacts, ..] && args.Skip(2).All(a => a == "--demo-in-process"))
 {
-    await UnifyAdmin.Benchmarks.Sync.SyncEngineBenchmark.RunAsync(int.Parse(contacts, System.Globalization.CultureInfo.InvariantCulture));
+    await UnifyAdmin.Benchmarks.Sync.SyncEngineBenchmark.RunAsync(int.Parse(contacts, System.Globalization.CultureInfo.InvariantCulture), demoInProcess: args.Length > 2);
+    return;
+}
+
+if (args is ["demo-host", var size])
+{
+    await UnifyAdmin.Benchmarks.Sync.DemoHost.ServeAsync(int.Parse(size, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

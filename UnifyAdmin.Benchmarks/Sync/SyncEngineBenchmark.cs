@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Microsoft.AspNetCore.Builder;
@@ -19,16 +20,16 @@ using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Segment;
 using UnifyAdmin.Core.Sources;
 using UnifyAdmin.Core.Sync;
-using UnifyAdmin.Demo.Salesforce;
-using UnifyAdmin.Demo.Segment;
 
 namespace UnifyAdmin.Benchmarks.Sync;
 
 /// <summary>
 /// The real engine end to end: an initial sync of N Contacts (10 fields, Identify with 8 traits)
 /// from the demo org to the demo workspace over loopback, then an incremental with 1,000 changed
-/// records. Prints time, API calls and peak working set (of the whole process: the demo org and
-/// workspace, with a million profiles and messageIds, live in it too). Run once in process with
+/// records. Prints time, API calls (counted by the org) and peak memory. By default the demo org and
+/// workspace run in a child process, so the peak is the engine's own (the workspace keeps every profile
+/// and messageId: its memory grows with N by design, and its peak is printed separately); with
+/// <c>--demo-in-process</c> everything shares one process as before. Run once with
 /// <c>dotnet run -c Release --project UnifyAdmin.Benchmarks -- sync-e2e 1000000</c>, or through
 /// BenchmarkDotNet with <c>-- --filter *SyncEngineBenchmark*</c>.
 /// </summary>
@@ -40,63 +41,75 @@ public class SyncEngineBenchmark
     public int Contacts { get; set; }
 
     [Benchmark]
-    public void InitialThenIncremental() => RunAsync(Contacts).GetAwaiter().GetResult();
+    public void InitialThenIncremental() => RunAsync(Contacts, demoInProcess: false).GetAwaiter().GetResult();
 
-    public static async Task RunAsync(int contacts)
+    public static async Task RunAsync(int contacts, bool demoInProcess)
     {
         var data = Path.Combine(Path.GetTempPath(), "unifyadmin-bench-" + Guid.NewGuid().ToString("N"));
+        await using var child = demoInProcess ? null : await DemoHost.StartChildAsync(contacts);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Benchmark" });
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["DataDirectory"] = data,
-            ["Demo:Salesforce:ObjectSizes:Contact"] = contacts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Demo:Salesforce:DailyApiLimit"] = "10000000",
-            ["Demo:Segment:MaxDedupEntries"] = "2000000",
-            ["Demo:Segment:MaxKeptMessages"] = "1000",
-        });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["DataDirectory"] = data });
         AddEngine(builder.Services, builder.Configuration, builder.Environment);
-        builder.Services.AddSalesforceDemo(builder.Configuration);
-        builder.Services.AddSegmentDemo(builder.Configuration);
+        if (demoInProcess)
+        {
+            DemoHost.Add(builder, contacts);
+        }
+
         await using var app = builder.Build();
-        app.MapSalesforceDemo();
-        app.MapSegmentDemo();
+        if (demoInProcess)
+        {
+            DemoHost.Map(app);
+        }
+
         await app.Services.GetRequiredService<DatabaseMigrator>().PrepareAsync(CancellationToken.None);
         await app.StartAsync();
-        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var demoUrl = child?.Url ?? app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        using var control = new HttpClient { BaseAddress = new Uri(demoUrl + "/demo/salesforce/_control/") };
         try
         {
-            var sourceId = await SeedAsync(app.Services, baseUrl);
-            var org = app.Services.GetRequiredService<SalesforceDemoOrg>();
+            var sourceId = await SeedAsync(app.Services, demoUrl);
             var engine = app.Services.GetRequiredService<SyncEngine>();
             var db = app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>();
 
-            var peak = 0L;
-            using var sampler = new Timer(_ => peak = Math.Max(peak, Environment.WorkingSet), null, 0, 100);
-            var calls = org.ApiCallsUsed;
+            using var peak = new PeakMemory();
+            var calls = await ApiCallsUsedAsync(control);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var runId = await engine.RunSourceAsync(sourceId, SyncTrigger.Manual, CancellationToken.None);
             watch.Stop();
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var (workingSet, gcHeap) = (peak.WorkingSet, peak.GcHeap);
             await using (var context = await db.CreateDbContextAsync())
             {
                 var run = await context.SyncRuns.Include(r => r.Mappings).FirstAsync(r => r.Id == runId);
-                Console.WriteLine($"// initial: {contacts:N0} contacts, {run.State}, {watch.Elapsed.TotalSeconds:N1} s, {org.ApiCallsUsed - calls} API calls (ceil(N/2000) = {(contacts + 1999) / 2000}), accepted {run.Mappings.Sum(m => m.Accepted):N0}, peak working set {peak / 1024 / 1024:N0} MB");
+                Console.WriteLine($"// initial: {contacts:N0} contacts, {run.State}, {watch.Elapsed.TotalSeconds:N1} s ({cpu.TotalSeconds:N1} s CPU in the {(demoInProcess ? "shared" : "engine's")} process), "
+                    + $"{await ApiCallsUsedAsync(control) - calls} API calls (ceil(N/2000) = {(contacts + 1999) / 2000}), accepted {run.Mappings.Sum(m => m.Accepted):N0}, "
+                    + $"peak {(demoInProcess ? "process (engine and demo)" : "engine process")}: working set {workingSet / 1024 / 1024:N0} MB, GC heap {gcHeap / 1024 / 1024:N0} MB");
             }
 
             for (var i = 0; i < 1000; i++)
             {
-                org.Update("Contact", org.RecordId("Contact", i * (contacts / 1000)), new Dictionary<string, object?> { ["Title"] = "Changed " + i });
+                var id = (await control.GetFromJsonAsync<RecordIdAnswer>($"records/Contact/index/{i * (contacts / 1000)}"))!.Id;
+                using var changed = await control.PatchAsJsonAsync($"records/Contact/{id}", new Dictionary<string, object?> { ["Title"] = "Changed " + i });
+                changed.EnsureSuccessStatusCode();
             }
 
-            calls = org.ApiCallsUsed;
+            calls = await ApiCallsUsedAsync(control);
             watch.Restart();
             runId = await engine.RunSourceAsync(sourceId, SyncTrigger.Manual, CancellationToken.None);
             watch.Stop();
             await using (var context = await db.CreateDbContextAsync())
             {
                 var run = await context.SyncRuns.Include(r => r.Mappings).FirstAsync(r => r.Id == runId);
-                Console.WriteLine($"// incremental: 1,000 changed, {run.State}, {watch.Elapsed.TotalSeconds:N2} s, {org.ApiCallsUsed - calls} API calls, accepted {run.Mappings.Sum(m => m.Accepted):N0}, unchanged {run.Mappings.Sum(m => m.Unchanged):N0}");
+                Console.WriteLine($"// incremental: 1,000 changed, {run.State}, {watch.Elapsed.TotalSeconds:N2} s, {await ApiCallsUsedAsync(control) - calls} API calls, accepted {run.Mappings.Sum(m => m.Accepted):N0}, unchanged {run.Mappings.Sum(m => m.Unchanged):N0}");
+            }
+
+            if (child is not null)
+            {
+                var demo = await child.StopAsync();
+                Console.WriteLine($"// demo process (org and workspace): peak working set {demo.WorkingSet / 1024 / 1024:N0} MB, GC heap {demo.GcHeap / 1024 / 1024:N0} MB; {demo.Cpu.TotalSeconds:N1} s CPU from its start (both runs and seeding)");
             }
         }
         finally
@@ -125,6 +138,13 @@ public class SyncEngineBenchmark
         services.AddDestinations();
         services.AddSync(configuration);
     }
+
+    private static async Task<long> ApiCallsUsedAsync(HttpClient control)
+        => (await control.GetFromJsonAsync<LimitsAnswer>("limits"))!.Used;
+
+    private sealed record LimitsAnswer(long Used);
+
+    private sealed record RecordIdAnswer(string Id);
 
     /// <summary>One source, destination, Contact model (10 fields) and Identify mapping (8 traits) in the database of <paramref name="services"/>; returns the source.</summary>
     internal static async Task<Guid> SeedAsync(IServiceProvider services, string baseUrl)

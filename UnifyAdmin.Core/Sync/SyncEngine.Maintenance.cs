@@ -114,6 +114,7 @@ public sealed partial class SyncEngine
 
     private async Task MarkMissingAsync(RunContext context, ReadGroup group, List<string> missing, CancellationToken ct)
     {
+        await context.PendingCheckpoint;
         var mappingIds = group.Flows.Select(f => f.Mapping.Id).ToList();
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -173,21 +174,23 @@ public sealed partial class SyncEngine
         var ids = deleted.DeletedRecords.Select(d => d.Id).Distinct(StringComparer.Ordinal).ToList();
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(ct);
+        var changed = new List<RecordState>();
         foreach (var flow in group.Flows.Where(f => f.Mapping.DeletePolicy != DeletePolicy.Ignore))
         {
             var mappingId = flow.Mapping.Id;
             foreach (var chunk in ids.Chunk(500))
             {
-                var states = await db.RecordStates.Where(s => s.MappingId == mappingId && chunk.Contains(s.RecordId) && s.State != RecordSyncState.Deleted).ToListAsync(ct);
+                var states = await db.RecordStates.AsNoTracking().Where(s => s.MappingId == mappingId && chunk.Contains(s.RecordId) && s.State != RecordSyncState.Deleted).ToListAsync(ct);
                 foreach (var state in states)
                 {
                     state.State = RecordSyncState.Deleted;
                     state.UpdatedAt = now;
                     flow.Counts.Deleted++;
+                    changed.Add(state);
                 }
             }
         }
 
-        await SaveCheckpointAsync(db, context, group.Flows, checkpoint: false, ct);
+        await SaveCheckpointAsync(db, context, Snapshot(context, group.Flows, withCursors: false), changed, ct);
     }
 }

@@ -32,6 +32,7 @@ public sealed partial class SyncEngine(
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> gates = new();
     private readonly SyncOptions settings = options.Value;
+    private readonly SyncDescribes describes = new();
 
     /// <summary>True while this instance runs a sync of the source.</summary>
     public bool IsRunning(Guid sourceId) => gates.TryGetValue(sourceId, out var gate) && gate.CurrentCount == 0;
@@ -123,12 +124,13 @@ public sealed partial class SyncEngine(
         logger.LogInformation("Sync run {RunId} of source {SourceId} started ({Kind}, {Flows} flows)", run.Id, sourceId, run.Kind, flows.Count);
         var state = SyncRunState.Succeeded;
         string? reason = null;
+        RunContext? context = null;
         try
         {
             var sources = scope.ServiceProvider.GetRequiredService<SourceService>();
             var client = await sources.CreateClientAsync(sourceId, ct)
                 ?? throw new SyncStopException(SyncRunState.Failed, "The source has no connection; connect it again.");
-            var context = new RunContext(run, source, client, scope.ServiceProvider.GetRequiredService<SegmentTrackingClient>());
+            context = new RunContext(run, source, client, scope.ServiceProvider.GetRequiredService<SegmentTrackingClient>());
             foreach (var collection in flows.GroupBy(f => f.Model.Collection, StringComparer.OrdinalIgnoreCase))
             {
                 await SyncCollectionAsync(context, collection.Key, [.. collection], ct);
@@ -165,11 +167,29 @@ public sealed partial class SyncEngine(
             state = SyncRunState.Cancelled;
             reason = "Stopped because the application shut down; the next run resumes from the checkpoint.";
         }
-        catch (Exception ex) when (ex is SalesforceException or HttpRequestException or DbUpdateException or InvalidOperationException or JsonException)
+        catch (Exception ex) when (ex is SalesforceException or HttpRequestException or DbUpdateException or System.Data.Common.DbException or InvalidOperationException or JsonException)
         {
             state = SyncRunState.Failed;
             reason = $"The run failed: {ex.Message} The checkpoint is kept; the next run resumes from it.";
             logger.LogWarning(ex, "Sync run {RunId} failed", run.Id);
+        }
+
+        if (context is not null)
+        {
+            // A run that stopped early still saves the checkpoint of the last page Segment accepted, before its final counts.
+            try
+            {
+                await context.PendingCheckpoint;
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or OperationCanceledException)
+            {
+                if (state is SyncRunState.Succeeded or SyncRunState.Partial)
+                {
+                    (state, reason) = (SyncRunState.Failed, $"The run failed: its last checkpoint could not be saved ({ex.Message}). The next run resumes from the one before it.");
+                }
+
+                logger.LogWarning(ex, "Sync run {RunId}: saving the last checkpoint failed", run.Id);
+            }
         }
 
         await FinishAsync(run, flows, state, reason);
@@ -256,6 +276,9 @@ public sealed partial class SyncEngine(
         public SegmentTrackingClient Segment { get; } = segment;
 
         public DateTimeOffset LastSampleAt { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>The save of the last processed page, running while the next page is sent.</summary>
+        public Task PendingCheckpoint { get; set; } = Task.CompletedTask;
     }
 
     /// <summary>Flows of one collection that one read serves: same filter, same cursor.</summary>
@@ -265,8 +288,8 @@ public sealed partial class SyncEngine(
     {
         EnsureBudget(context);
         var fieldPaths = flows.SelectMany(f => f.Model.Fields).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var schema = await ModelSchema.LoadAsync(context.Client, collection, fieldPaths, ct);
-        context.Run.ApiCalls += 1 + schema.Parents.Count;
+        var (schema, describeCalls) = await describes.LoadSchemaAsync(context.Source.Id, context.Client, collection, fieldPaths, ct);
+        context.Run.ApiCalls += describeCalls;
 
         var live = new List<SyncFlow>();
         foreach (var flow in flows)
@@ -324,6 +347,8 @@ public sealed partial class SyncEngine(
                 await ProcessPageAsync(context, group.Flows, page.Records, cursorField, checkpoint: true, ct);
                 await ThrowIfCancelRequestedAsync(context, ct);
             }
+
+            await context.PendingCheckpoint;
 
             foreach (var flow in group.Flows)
             {
@@ -402,6 +427,9 @@ public sealed partial class SyncEngine(
 
     private long apiCallsPending;
 
+    /// <summary>Built from the first context's model: the provider and the table do not change while the app runs.</summary>
+    private RecordStateWriter? stateWriter;
+
     /// <summary>Stops the run before a call that would cross the source's share of the daily allowance.</summary>
     private void EnsureBudget(RunContext context)
     {
@@ -439,134 +467,212 @@ public sealed partial class SyncEngine(
             return;
         }
 
-        var now = clock.GetUtcNow();
-        var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        var pageEnd = CursorOf(records[^1], cursorField, now);
-        foreach (var flow in flows)
+        if (flows.Any(f => !f.Fresh))
         {
-            var mappingId = flow.Mapping.Id;
-            var states = new Dictionary<string, RecordState>(StringComparer.Ordinal);
-            var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
-            if (!flow.Fresh)
+            // Their record states are read below: the previous page's must be saved first.
+            await context.PendingCheckpoint;
+        }
+
+        var db = await contexts.CreateDbContextAsync(ct);
+        var changed = new HashSet<RecordState>();
+        try
+        {
+            var now = clock.GetUtcNow();
+            var ids = records.Select(r => r.Id).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var pageEnd = CursorOf(records[^1], cursorField, now);
+            foreach (var flow in flows)
             {
-                states = await db.RecordStates.Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
-                errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
-            }
-            var pending = new List<Pending>(records.Count);
-            foreach (var record in records)
-            {
-                if (record.Id is not { } id)
+                var mappingId = flow.Mapping.Id;
+                var known = new Dictionary<string, RecordState>(StringComparer.Ordinal);
+                var errors = new Dictionary<string, RecordError>(StringComparer.Ordinal);
+                if (!flow.Fresh)
                 {
-                    continue;
+                    // Untracked: changed states are written by one batched upsert at the checkpoint, not by the change tracker.
+                    known = await db.RecordStates.AsNoTracking().Where(s => s.MappingId == mappingId && ids.Contains(s.RecordId)).ToDictionaryAsync(s => s.RecordId, StringComparer.Ordinal, ct);
+                    errors = await db.RecordErrors.Where(e => e.MappingId == mappingId && e.State == RecordErrorState.Open && ids.Contains(e.RecordId)).ToDictionaryAsync(e => e.RecordId, StringComparer.Ordinal, ct);
                 }
 
-                var cursor = CursorOf(record, cursorField, now);
-                if (!checkpoint)
+                var states = new PageStates(mappingId, known, changed);
+                await using var sender = new PageSender(this, db, context, flow, states, errors, now, ct);
+                foreach (var record in records)
                 {
-                    flow.Counts.Retried++;
-                }
-
-                var state = states.GetValueOrDefault(id);
-                if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
-                {
-                    // Given up on this very version; a new version of the record gets a fresh chance.
-                    continue;
-                }
-
-                if (record.IsDeleted)
-                {
-                    if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
+                    if (record.Id is not { } id)
                     {
                         continue;
                     }
 
-                    flow.Counts.Deleted++;
-                    state = Upsert(db, states, mappingId, id, cursor.Modstamp, now);
-                    state.State = RecordSyncState.Deleted;
-                    if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
+                    var cursor = CursorOf(record, cursorField, now);
+                    if (!checkpoint)
                     {
-                        pending.Add(new Pending(flow, record, deleted, "deleted", cursor, true));
+                        flow.Counts.Retried++;
                     }
 
-                    continue;
+                    var state = states.Find(id);
+                    if (state is { State: RecordSyncState.GivenUp } && state.SystemModstamp == cursor.Modstamp)
+                    {
+                        // Given up on this very version; a new version of the record gets a fresh chance.
+                        continue;
+                    }
+
+                    if (record.IsDeleted)
+                    {
+                        if (flow.Mapping.DeletePolicy == DeletePolicy.Ignore || state?.State == RecordSyncState.Deleted)
+                        {
+                            continue;
+                        }
+
+                        flow.Counts.Deleted++;
+                        state = states.Upsert(id, cursor.Modstamp, now);
+                        state.State = RecordSyncState.Deleted;
+                        if (flow.Mapping.DeletePolicy == DeletePolicy.SendTrait && flow.Builder.BuildDeleted(record, now) is { Message: { } deleted })
+                        {
+                            await sender.AddAsync(new Pending(flow, record, deleted, "deleted", cursor, true));
+                        }
+
+                        continue;
+                    }
+
+                    var build = flow.Builder.Build(record, now);
+                    if (build.Message is not { } message)
+                    {
+                        Fail(db, context, flow, states, errors, id, cursor.Modstamp, build.Error ?? "The message could not be built.", Sample(flow, record), now);
+                        continue;
+                    }
+
+                    var hash = PayloadHash(message);
+                    if (state is { State: RecordSyncState.Sent } && state.PayloadHash == hash)
+                    {
+                        flow.Counts.Unchanged++;
+                        Resolve(errors, id);
+                        continue;
+                    }
+
+                    await sender.AddAsync(new Pending(flow, record, message, hash, cursor, false));
                 }
 
-                var build = flow.Builder.Build(record, now);
-                if (build.Message is not { } message)
+                await sender.CompleteAsync();
+                if (checkpoint)
                 {
-                    Fail(db, context, flow, states, errors, id, cursor.Modstamp, build.Error ?? "The message could not be built.", Sample(flow, record), now);
-                    continue;
+                    var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
+                    if (current is null || pageEnd.CompareTo(current.Value) > 0)
+                    {
+                        flow.Mapping.CursorModstamp = pageEnd.Modstamp;
+                        flow.Mapping.CursorId = pageEnd.Id;
+                    }
                 }
-
-                var hash = PayloadHash(message);
-                if (state is { State: RecordSyncState.Sent } && state.PayloadHash == hash)
-                {
-                    flow.Counts.Unchanged++;
-                    Resolve(errors, id);
-                    continue;
-                }
-
-                pending.Add(new Pending(flow, record, message, hash, cursor, false));
             }
 
-            await SendAsync(db, context, flow, pending, states, errors, now, ct);
-            if (checkpoint)
-            {
-                var current = flow.Mapping.CursorModstamp is { } at && flow.Mapping.CursorId is { } cid ? new SyncCursor(at, cid) : (SyncCursor?)null;
-                if (current is null || pageEnd.CompareTo(current.Value) > 0)
-                {
-                    flow.Mapping.CursorModstamp = pageEnd.Modstamp;
-                    flow.Mapping.CursorId = pageEnd.Id;
-                }
-            }
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
         }
 
-        await SaveCheckpointAsync(db, context, flows, checkpoint, ct);
+        var snapshot = Snapshot(context, flows, checkpoint);
+        // One save at a time, in page order; it runs while the next page is built and sent. The transaction only
+        // follows Segment's acceptance of this page, so a crash still resumes from an accepted checkpoint.
+        await context.PendingCheckpoint;
+        context.PendingCheckpoint = Task.Run(async () =>
+        {
+            await using (db)
+            {
+                await SaveCheckpointAsync(db, context, snapshot, changed, ct);
+            }
+        }, CancellationToken.None);
     }
 
-    private async Task SendAsync(AppDbContext db, RunContext context, SyncFlow flow, List<Pending> pending, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// One flow's messages of one page on their way to Segment. A batch goes out as soon as it is full, while the
+    /// page's next messages are still being built, with at most two in flight. Results are applied in the run's own
+    /// flow, between builds, so record states and counts are never touched by two threads.
+    /// </summary>
+    private sealed class PageSender(SyncEngine engine, AppDbContext db, RunContext context, SyncFlow flow, PageStates states, Dictionary<string, RecordError> errors, DateTimeOffset now, CancellationToken ct)
+        : IAsyncDisposable
     {
-        if (pending.Count == 0)
-        {
-            return;
-        }
+        private const int MaxInFlight = 2;
+        private readonly SegmentBatcher batcher = context.Segment.CreateBatcher();
+        private readonly Dictionary<string, Pending> byMessage = new(StringComparer.Ordinal);
+        private readonly Queue<(SegmentBatch Batch, Task<SegmentSendResult> Result)> inFlight = new();
 
-        var byMessage = new Dictionary<string, Pending>(pending.Count, StringComparer.Ordinal);
-        using var batcher = context.Segment.CreateBatcher();
-        foreach (var item in pending)
+        public async Task AddAsync(Pending item)
         {
             byMessage[item.Message.MessageId] = item;
             if (batcher.Add(item.Message) is { } full)
             {
-                using (full)
+                await SendAsync(full);
+            }
+        }
+
+        /// <summary>Sends what is left and applies every result, refused messages included.</summary>
+        public async Task CompleteAsync()
+        {
+            if (batcher.Flush() is { } last)
+            {
+                await SendAsync(last);
+            }
+
+            while (inFlight.Count > 0)
+            {
+                await ApplyOldestAsync();
+            }
+
+            foreach (var refused in batcher.TakeRefused())
+            {
+                if (byMessage.TryGetValue(refused.MessageId, out var item))
                 {
-                    await SendBatchAsync(full);
+                    engine.Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, refused.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
                 }
             }
         }
 
-        if (batcher.Flush() is { } last)
+        public async ValueTask DisposeAsync()
         {
-            using (last)
+            // Only after a failure are requests left: let them end before their buffers go back to the pool.
+            while (inFlight.TryDequeue(out var sending))
             {
-                await SendBatchAsync(last);
+                try
+                {
+                    await sending.Result;
+                }
+                catch (OperationCanceledException)
+                {
+                    // The run is stopping anyway.
+                }
+                finally
+                {
+                    sending.Batch.Dispose();
+                }
             }
+
+            batcher.Dispose();
         }
 
-        foreach (var refused in batcher.TakeRefused())
+        private async Task SendAsync(SegmentBatch batch)
         {
-            if (byMessage.TryGetValue(refused.MessageId, out var item))
+            while (inFlight.Count >= MaxInFlight)
             {
-                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, refused.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+                await ApplyOldestAsync();
             }
+
+            inFlight.Enqueue((batch, context.Segment.SendBatchAsync(flow.Tracking, flow.WriteKey, batch, ct)));
         }
 
-        async Task SendBatchAsync(SegmentBatch batch)
+        private async Task ApplyOldestAsync()
         {
-            var result = await context.Segment.SendBatchAsync(flow.Tracking, flow.WriteKey, batch, ct);
-            context.Run.BytesSent += batch.ByteCount;
-            flow.Counts.MessagesSent += batch.Count;
+            var (batch, sending) = inFlight.Dequeue();
+            SegmentSendResult result;
+            try
+            {
+                result = await sending;
+                context.Run.BytesSent += batch.ByteCount;
+                flow.Counts.MessagesSent += batch.Count;
+            }
+            finally
+            {
+                batch.Dispose();
+            }
+
             if (result.Failed.Count > 0 && !result.Failed[0].Reason.Contains("rejected the batch (400)", StringComparison.Ordinal))
             {
                 // Outages, rate-limit storms and refused write keys are not the records' fault: keep the checkpoint and end the run.
@@ -578,7 +684,7 @@ public sealed partial class SyncEngine(
                 var item = byMessage[messageId];
                 var id = item.Record.Id!;
                 flow.Counts.Accepted++;
-                var state = Upsert(db, states, flow.Mapping.Id, id, item.Cursor.Modstamp, now);
+                var state = states.Upsert(id, item.Cursor.Modstamp, now);
                 state.State = item.Deleted ? RecordSyncState.Deleted : RecordSyncState.Sent;
                 state.PayloadHash = item.Deleted ? null : item.Hash;
                 state.MessageId = messageId;
@@ -588,15 +694,15 @@ public sealed partial class SyncEngine(
             foreach (var failure in result.Failed)
             {
                 var item = byMessage[failure.MessageId];
-                Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, failure.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
+                engine.Fail(db, context, flow, states, errors, item.Record.Id!, item.Cursor.Modstamp, failure.Reason, Truncate(JsonSerializer.Serialize(item.Message.Traits)), now);
             }
         }
     }
 
-    private void Fail(AppDbContext db, RunContext context, SyncFlow flow, Dictionary<string, RecordState> states, Dictionary<string, RecordError> errors, string recordId, DateTimeOffset modstamp, string reason, string? sample, DateTimeOffset now)
+    private void Fail(AppDbContext db, RunContext context, SyncFlow flow, PageStates states, Dictionary<string, RecordError> errors, string recordId, DateTimeOffset modstamp, string reason, string? sample, DateTimeOffset now)
     {
         flow.Counts.Failed++;
-        var state = Upsert(db, states, flow.Mapping.Id, recordId, modstamp, now);
+        var state = states.Upsert(recordId, modstamp, now);
         state.State = RecordSyncState.Failed;
         if (!errors.TryGetValue(recordId, out var error))
         {
@@ -639,34 +745,65 @@ public sealed partial class SyncEngine(
         }
     }
 
-    private static RecordState Upsert(AppDbContext db, Dictionary<string, RecordState> states, Guid mappingId, string recordId, DateTimeOffset modstamp, DateTimeOffset now)
+    /// <summary>One mapping's record states for the records of a page, and which of them changed.</summary>
+    private sealed class PageStates(Guid mappingId, Dictionary<string, RecordState> known, HashSet<RecordState> changed)
     {
-        if (!states.TryGetValue(recordId, out var state))
-        {
-            state = new RecordState { MappingId = mappingId, RecordId = recordId };
-            db.RecordStates.Add(state);
-            states[recordId] = state;
-        }
+        public RecordState? Find(string recordId) => known.GetValueOrDefault(recordId);
 
-        state.SystemModstamp = modstamp;
-        state.UpdatedAt = now;
-        return state;
+        public RecordState Upsert(string recordId, DateTimeOffset modstamp, DateTimeOffset now)
+        {
+            if (!known.TryGetValue(recordId, out var state))
+            {
+                state = new RecordState { MappingId = mappingId, RecordId = recordId };
+                known[recordId] = state;
+            }
+
+            state.SystemModstamp = modstamp;
+            state.UpdatedAt = now;
+            changed.Add(state);
+            return state;
+        }
+    }
+
+    /// <summary>What a checkpoint saves, copied when its page was done: the save may run while the next page is sent.</summary>
+    private sealed record Checkpoint(long RecordsRead, long ApiCalls, long BytesSent, long? EstimatedRecords, IReadOnlyList<(SyncRunMapping Counts, Guid MappingId, SyncCursor? Cursor)> Flows);
+
+    private static Checkpoint Snapshot(RunContext context, List<SyncFlow> flows, bool withCursors)
+    {
+        var run = context.Run;
+        return new Checkpoint(run.RecordsRead, run.ApiCalls, run.BytesSent, run.EstimatedRecords, [.. flows.Select(f =>
+        (
+            new SyncRunMapping
+            {
+                Id = f.Counts.Id,
+                RecordsRead = f.Counts.RecordsRead,
+                MessagesSent = f.Counts.MessagesSent,
+                Accepted = f.Counts.Accepted,
+                Failed = f.Counts.Failed,
+                Deleted = f.Counts.Deleted,
+                Retried = f.Counts.Retried,
+                GivenUp = f.Counts.GivenUp,
+                Unchanged = f.Counts.Unchanged,
+            },
+            f.Mapping.Id,
+            withCursors && f.Mapping.CursorModstamp is { } at && f.Mapping.CursorId is { } id ? new SyncCursor(at, id) : (SyncCursor?)null))]);
     }
 
     /// <summary>Saves the cursors, the run's counts, the record states and errors in one transaction.</summary>
-    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, List<SyncFlow> flows, bool checkpoint, CancellationToken ct)
+    private async Task SaveCheckpointAsync(AppDbContext db, RunContext context, Checkpoint run, IReadOnlyCollection<RecordState> states, CancellationToken ct)
     {
-        var run = context.Run;
+        var runId = context.Run.Id;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await db.SyncRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u
+        stateWriter ??= new RecordStateWriter(db);
+        await stateWriter.WriteAsync(db, states, ct);
+        await db.SyncRuns.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
             .SetProperty(r => r.RecordsRead, run.RecordsRead)
             .SetProperty(r => r.ApiCalls, run.ApiCalls)
             .SetProperty(r => r.BytesSent, run.BytesSent)
             .SetProperty(r => r.EstimatedRecords, run.EstimatedRecords), ct);
-        foreach (var flow in flows)
+        foreach (var (c, mappingId, cursor) in run.Flows)
         {
-            var c = flow.Counts;
             await db.SyncRunMappings.Where(m => m.Id == c.Id).ExecuteUpdateAsync(u => u
                 .SetProperty(m => m.RecordsRead, c.RecordsRead)
                 .SetProperty(m => m.MessagesSent, c.MessagesSent)
@@ -676,12 +813,11 @@ public sealed partial class SyncEngine(
                 .SetProperty(m => m.Retried, c.Retried)
                 .SetProperty(m => m.GivenUp, c.GivenUp)
                 .SetProperty(m => m.Unchanged, c.Unchanged), ct);
-            if (checkpoint && flow.Mapping.CursorModstamp is { } at)
+            if (cursor is { } saved)
             {
-                var id = flow.Mapping.CursorId;
-                await db.Mappings.Where(m => m.Id == flow.Mapping.Id).ExecuteUpdateAsync(u => u
-                    .SetProperty(m => m.CursorModstamp, at)
-                    .SetProperty(m => m.CursorId, id), ct);
+                await db.Mappings.Where(m => m.Id == mappingId).ExecuteUpdateAsync(u => u
+                    .SetProperty(m => m.CursorModstamp, saved.Modstamp)
+                    .SetProperty(m => m.CursorId, saved.Id), ct);
             }
         }
 

@@ -291,6 +291,7 @@ internal static partial class DemoRestEndpoints
         if (ctx.Request.GetTypedHeaders().IfModifiedSince is { } since && modified <= since)
         {
             ctx.Response.StatusCode = StatusCodes.Status304NotModified;
+            org.CountDescribeNotModified();
             return Task.CompletedTask;
         }
 

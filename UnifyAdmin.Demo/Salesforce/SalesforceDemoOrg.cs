@@ -21,6 +21,7 @@ public sealed class SalesforceDemoOrg
     private DateTime metadataFloor;
     private ImmutableDictionary<string, ObjectState> objects;
     private long apiCallsUsed;
+    private long describesNotModified;
     private int faultStatus;
     private int faultsRemaining;
     private int tokenFaultStatus;
@@ -65,6 +66,9 @@ public sealed class SalesforceDemoOrg
     public bool ApiEnabled { get; private set; } = true;
 
     public long ApiCallsUsed => Interlocked.Read(ref apiCallsUsed);
+
+    /// <summary>Describes answered 304 Not Modified (a revalidated copy was still current) since the last reset.</summary>
+    public long DescribesNotModified => Interlocked.Read(ref describesNotModified);
 
     public long ApiCallsRemaining => Math.Max(0, Options.DailyApiLimit - ApiCallsUsed);
 
@@ -302,6 +306,7 @@ public sealed class SalesforceDemoOrg
             tokenFaultsRemaining = 0;
             delayMs = 0;
             Interlocked.Exchange(ref apiCallsUsed, 0);
+            Interlocked.Exchange(ref describesNotModified, 0);
             Cursors.Clear();
             Save();
         }
@@ -327,6 +332,8 @@ public sealed class SalesforceDemoOrg
         var ceiling = TruncateToSecond(now) < now ? TruncateToSecond(now).AddSeconds(1) : TruncateToSecond(now);
         return ceiling > previous ? ceiling : previous.AddSeconds(1);
     }
+
+    internal void CountDescribeNotModified() => Interlocked.Increment(ref describesNotModified);
 
     internal TimeSpan ResponseDelay => TimeSpan.FromMilliseconds(Volatile.Read(ref delayMs));
 

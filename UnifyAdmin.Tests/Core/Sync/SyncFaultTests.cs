@@ -86,6 +86,124 @@ public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
     }
 
     [Fact]
+    public async Task An_access_token_that_expires_mid_run_is_renewed_once_and_the_run_goes_on()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        var running = await StartSlowRunAsync(flow.Source);
+        var tokenRequests = host.Org.TokenRequests;
+
+        host.Org.ExpireAccessTokens();
+        var run = await FinishSlowRunAsync(running);
+
+        Assert.Equal(SyncRunState.Succeeded, run.State);
+        Assert.Equal(1, host.Org.TokenRequests - tokenRequests);
+        Assert.Equal(SyncHost.Contacts, run.RecordsRead);
+        await AssertEveryContactDeliveredAsync();
+    }
+
+    [Fact]
+    public async Task A_refresh_refused_with_invalid_grant_mid_run_marks_the_source_needs_reconnect_and_pauses_at_the_checkpoint()
+    {
+        host.ResetDemo();
+        var secrets = host.Services.GetRequiredService<SecretProtector>();
+        var sourceId = await host.CreateSourceAsync();
+        // Before any client of the source exists, so its session renews with this refresh token.
+        await UpdateSourceAsync(sourceId, s => s.RefreshTokenProtected = secrets.Protect("a-refresh-token-the-org-revoked"));
+        var model = await host.CreateModelAsync(sourceId, "Email", "FirstName", "LastName", "Title");
+        var flow = (Source: sourceId, Mapping: await host.CreateMappingAsync(model, await host.CreateDestinationAsync()));
+        var running = await StartSlowRunAsync(flow.Source);
+
+        host.Org.ExpireAccessTokens();
+        var run = await FinishSlowRunAsync(running);
+
+        Assert.Equal(SyncRunState.Paused, run.State);
+        Assert.Contains("reconnect", run.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("invalid_grant", run.Reason, StringComparison.Ordinal);
+        var source = await ReadSourceAsync(flow.Source);
+        Assert.Equal(UnifyAdmin.Core.Sources.SourceConnectionState.NeedsReconnect, source.ConnectionState);
+        var accepted = run.Mappings.Single().Accepted;
+        Assert.InRange(accepted, 1, SyncHost.Contacts - 1);
+        Assert.Equal(accepted, host.Delivered().Count);
+        Assert.NotNull((await host.GetMappingAsync(flow.Mapping)).CursorId);
+        Assert.Null(await host.Engine.RunSourceAsync(flow.Source, SyncTrigger.Schedule, CancellationToken.None));
+
+        // The admin reconnects: the next run resumes from the checkpoint and everything arrives.
+        var token = await host.Services.GetRequiredService<UnifyAdmin.Core.Salesforce.SalesforceOAuthClient>()
+            .ClientCredentialsAsync(new Uri(host.DemoUrl("/demo/salesforce")), "demo-client-id", "demo-client-secret", CancellationToken.None);
+        await UpdateSourceAsync(flow.Source, s =>
+        {
+            s.RefreshTokenProtected = null;
+            s.AccessTokenProtected = secrets.Protect(token.AccessToken);
+            s.ConnectionState = UnifyAdmin.Core.Sources.SourceConnectionState.Connected;
+            s.ConnectionProblem = null;
+        });
+        // As the reconnect flow does once it saved the new tokens.
+        host.Services.GetRequiredService<UnifyAdmin.Core.Salesforce.SalesforceSessions>().Forget(flow.Source);
+        var resumed = await host.RunAsync(flow.Source);
+        Assert.Equal(SyncRunState.Succeeded, resumed.State);
+        Assert.True(resumed.RecordsRead < SyncHost.Contacts, $"The resumed run read {resumed.RecordsRead} records: it started over instead of at the checkpoint.");
+        await AssertEveryContactDeliveredAsync();
+    }
+
+    [Fact]
+    public async Task An_unchanged_describe_costs_a_304_and_a_changed_one_is_read_again()
+    {
+        host.ResetDemo();
+        var flow = await host.CreateFlowAsync();
+        await host.RunAsync(flow.Source);
+        var notModified = host.Org.DescribesNotModified;
+
+        var unchanged = await host.RunAsync(flow.Source);
+
+        Assert.Equal(SyncRunState.Succeeded, unchanged.State);
+        Assert.Equal(notModified + 1, host.Org.DescribesNotModified);
+
+        host.Org.RemoveField("Contact", "Title");
+        var changed = await host.RunAsync(flow.Source);
+
+        Assert.Equal(notModified + 1, host.Org.DescribesNotModified);
+        Assert.Contains("Title", (await host.GetMappingAsync(flow.Mapping)).PausedReason);
+        Assert.Equal(SyncRunState.Paused, changed.Mappings.Single().State);
+    }
+
+    /// <summary>Starts a run whose pages each take a second, and returns once its first page is checkpointed.</summary>
+    private async Task<(Task<Guid?> Run, Guid RunId)> StartSlowRunAsync(Guid sourceId)
+    {
+        host.Org.SetResponseDelay(TimeSpan.FromSeconds(1));
+        var running = host.Engine.RunSourceAsync(sourceId, SyncTrigger.Manual, CancellationToken.None);
+        Guid runId = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = await host.Db.CreateDbContextAsync();
+            runId = await db.SyncRuns.Where(r => r.SourceId == sourceId && r.RecordsRead > 0).Select(r => r.Id).FirstOrDefaultAsync();
+            return runId != default;
+        }, "the run checkpointed its first page");
+        return (running, runId);
+    }
+
+    private async Task<SyncRun> FinishSlowRunAsync((Task<Guid?> Run, Guid RunId) running)
+    {
+        await running.Run;
+        host.Org.SetResponseDelay(TimeSpan.Zero);
+        return await host.GetRunAsync(running.RunId);
+    }
+
+    private async Task UpdateSourceAsync(Guid sourceId, Action<UnifyAdmin.Core.Sources.Source> change)
+    {
+        await using var db = await host.Db.CreateDbContextAsync();
+        var source = await db.Sources.FirstAsync(s => s.Id == sourceId);
+        change(source);
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<UnifyAdmin.Core.Sources.Source> ReadSourceAsync(Guid sourceId)
+    {
+        await using var db = await host.Db.CreateDbContextAsync();
+        return await db.Sources.AsNoTracking().FirstAsync(s => s.Id == sourceId);
+    }
+
+    [Fact]
     public async Task A_429_storm_beyond_retries_fails_the_run_keeping_the_checkpoint_and_the_next_run_delivers_everything()
     {
         host.ResetDemo();
