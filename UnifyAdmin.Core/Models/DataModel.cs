@@ -28,6 +28,12 @@ public sealed class DataModel
     /// <summary>The fields as the org described them when the model was saved.</summary>
     public List<ModelFieldSnapshot> SchemaSnapshot { get; set; } = [];
 
+    /// <summary>
+    /// Every field name the collection had when last described (at save, then at each run): a field added or
+    /// removed outside the model becomes a notice once. Empty until the first save or run records it.
+    /// </summary>
+    public List<string> CollectionFields { get; set; } = [];
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -121,6 +121,7 @@ public sealed class ModelService(
         var fields = input.NormalizedFields();
         var filter = input.ToFilter();
         List<ModelFieldSnapshot> snapshot;
+        List<string> collectionFields;
         try
         {
             if (!session.Collections.Any(c => string.Equals(c.Name, input.Collection, StringComparison.OrdinalIgnoreCase)))
@@ -142,13 +143,14 @@ public sealed class ModelService(
             fields = fields.Select(f => Spelling(schema, f)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             snapshot = fields.Select(f => (Path: f, Field: schema.FindField(f)!))
                 .Select(x => new ModelFieldSnapshot(x.Path, x.Field.Type, x.Field.Length, x.Field.Nillable, x.Field.Calculated)).ToList();
+            collectionFields = schema.Collection.Fields.Select(f => f.Name).ToList();
         }
         catch (Exception e) when (ModelEditingSession.Message(e, input.SourceId) is { } message)
         {
             return OperationResult<Guid>.Fail(message.Text) with { NeedsReconnect = message.NeedsReconnect };
         }
 
-        return await StoreAsync(input, name, fields, filter, snapshot, ct);
+        return await StoreAsync(input, name, fields, filter, snapshot, collectionFields, ct);
     }
 
     /// <summary>Deletes a model no mapping uses; otherwise refuses and names the mappings.</summary>
@@ -178,7 +180,7 @@ public sealed class ModelService(
         return [];
     }
 
-    private async Task<OperationResult<Guid>> StoreAsync(ModelInput input, string name, List<string> fields, ModelFilter? filter, List<ModelFieldSnapshot> snapshot, CancellationToken ct)
+    private async Task<OperationResult<Guid>> StoreAsync(ModelInput input, string name, List<string> fields, ModelFilter? filter, List<ModelFieldSnapshot> snapshot, List<string> collectionFields, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -202,6 +204,7 @@ public sealed class ModelService(
         model.Fields = fields;
         model.Filter = filter;
         model.SchemaSnapshot = snapshot;
+        model.CollectionFields = collectionFields;
         model.UpdatedAt = now;
         model.Version = Guid.NewGuid();
         try

@@ -44,7 +44,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         "Version", "CreatedAt", "UpdatedAt", "CursorModstamp", "CursorId", "InitialSyncDone", "PausedAt", "PausedReason",
         "ApiUsed", "ApiAllowed", "ApiUsageAt", "AccessTokenProtected", "ConnectionState", "ConnectionProblem",
         "SecurityStamp", "ConcurrencyStamp", "AccessFailedCount", "LockoutEnd", "NormalizedEmail", "NormalizedUserName",
-        "PrefersDarkMode", "LastDeliveredAt", "LastError", "SchemaSnapshot", "DisplayHost",
+        "PrefersDarkMode", "LastDeliveredAt", "LastError", "SchemaSnapshot", "CollectionFields", "DisplayHost",
     ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

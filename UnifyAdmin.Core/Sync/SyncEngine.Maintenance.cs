@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using UnifyAdmin.Core.Mappings;
 using UnifyAdmin.Core.Models;
+using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 
 namespace UnifyAdmin.Core.Sync;
@@ -39,9 +40,10 @@ public sealed partial class SyncEngine
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var at = clock.GetUtcNow();
-        foreach (var change in otherChanges)
+        var messages = otherChanges.Select(change => $"Model \"{flow.Model.Name}\": {change}. No mapping uses it; update the model to stop reading it.")
+            .Concat(await CollectionChangesAsync(db, flow, schema, ct));
+        foreach (var message in messages)
         {
-            var message = $"Model \"{flow.Model.Name}\": {change}. No mapping uses it; update the model to stop reading it.";
             if (!await db.SchemaNotices.AnyAsync(n => n.ModelId == flow.Model.Id && !n.Resolved && n.Message == message, ct))
             {
                 db.SchemaNotices.Add(new SchemaNotice { SourceId = context.Source.Id, ModelId = flow.Model.Id, Collection = flow.Model.Collection, Message = message, At = at });
@@ -64,6 +66,39 @@ public sealed partial class SyncEngine
         flow.Counts.Reason = reason;
         logger.LogWarning("Mapping {MappingId} paused by schema drift: {Changes}", flow.Mapping.Id, string.Join("; ", mappedChanges));
         return false;
+    }
+
+    /// <summary>
+    /// Fields added to or removed from the collection outside the model since it was last described, as notices
+    /// (each once), and the model's record of the collection's fields brought up to date. A model saved before
+    /// that record existed starts it silently.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> CollectionChangesAsync(AppDbContext db, SyncFlow flow, ModelSchema schema, CancellationToken ct)
+    {
+        var now = schema.Collection.Fields.Select(f => f.Name).ToList();
+        var known = flow.Model.CollectionFields;
+        var inModel = flow.Model.Fields.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var added = now.Except(known, StringComparer.OrdinalIgnoreCase).Where(f => !inModel.Contains(f)).ToList();
+        var removed = known.Except(now, StringComparer.OrdinalIgnoreCase).Where(f => !inModel.Contains(f)).ToList();
+        if (known.Count > 0 && added.Count == 0 && removed.Count == 0)
+        {
+            return [];
+        }
+
+        await db.Models.Where(m => m.Id == flow.Model.Id).ExecuteUpdateAsync(u => u.SetProperty(m => m.CollectionFields, now), ct);
+        flow.Model.CollectionFields = now;
+        if (known.Count == 0)
+        {
+            return [];
+        }
+
+        var name = flow.Model.Name;
+        var collection = flow.Model.Collection;
+        return
+        [
+            .. added.Select(f => $"Model \"{name}\": field `{f}` was added to {collection}. The model does not read it; edit the model to add it if a mapping should send it."),
+            .. removed.Select(f => $"Model \"{name}\": field `{f}` was removed from {collection}. The model does not read it, so nothing changes for its mappings."),
+        ];
     }
 
     /// <summary>Re-reads records that failed on earlier runs, by Id, and sends their latest data; gives up on old ones.</summary>

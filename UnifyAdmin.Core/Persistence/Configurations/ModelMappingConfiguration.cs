@@ -19,6 +19,7 @@ internal sealed class DataModelConfiguration : IEntityTypeConfiguration<DataMode
         builder.Property(m => m.Fields).HasJsonConversion();
         builder.Property(m => m.Filter).HasJsonConversion();
         builder.Property(m => m.SchemaSnapshot).HasJsonConversion();
+        builder.Property(m => m.CollectionFields).HasJsonConversion();
         builder.Property(m => m.Version).IsConcurrencyToken();
         builder.HasOne<Source>().WithMany().HasForeignKey(m => m.SourceId).OnDelete(DeleteBehavior.Cascade);
     }

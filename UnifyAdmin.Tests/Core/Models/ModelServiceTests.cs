@@ -34,7 +34,7 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
     }
 
     [Fact]
-    public async Task Saves_fields_filter_and_a_schema_snapshot_then_lists_it_for_its_source()
+    public async Task Saves_fields_filter_a_schema_snapshot_and_the_collections_fields_then_lists_it_for_its_source()
     {
         var sourceId = await NewSourceAsync();
         var input = Input(sourceId, "Contacts with accounts", "email", "Account.Name", "Full_Name__c");
@@ -49,6 +49,9 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
         Assert.Contains(new ModelFieldSnapshot("Email", "email", 80, true, false), model.SchemaSnapshot);
         Assert.Contains(model.SchemaSnapshot, s => s is { Name: "Full_Name__c", Calculated: true });
         Assert.Contains(model.SchemaSnapshot, s => s is { Name: "Account.Name", Type: "string", Nillable: false });
+        // The whole collection as described, so that fields added or removed outside the model are noticed later.
+        Assert.Contains("Department", model.CollectionFields);
+        Assert.Contains("LeadSource", model.CollectionFields);
         var listed = Assert.Single(await host.WithModelsAsync(m => m.ListAsync(sourceId, Cancel)));
         Assert.Equal(("Contacts with accounts", 5, 0), (listed.Name, listed.FieldCount, listed.MappingCount));
     }

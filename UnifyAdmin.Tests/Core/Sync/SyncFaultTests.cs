@@ -18,6 +18,32 @@ public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
         => Assert.Equal(SyncHost.Contacts, host.Delivered().Select(m => m.UserId).Distinct().Count());
 
     [Fact]
+    public async Task Fields_added_or_removed_outside_the_model_become_one_notice_each_and_the_flow_goes_on()
+    {
+        host.ResetDemo();
+        var source = await host.CreateSourceAsync();
+        var destination = await host.CreateDestinationAsync();
+        var model = await host.CreateModelAsync(source, "Email", "FirstName");
+        var mapping = await host.CreateMappingAsync(model, destination, traits: [new("email", "Email")]);
+        host.Org.AddField("Contact", new DemoFieldDefinition("Loyalty_Tier__c", "string", "Loyalty tier", 40));
+        host.Org.RemoveField("Contact", "Department");
+
+        var first = await host.RunAsync(source);
+        var second = await host.RunAsync(source);
+
+        Assert.Equal(SyncRunState.Succeeded, first.Mappings.Single().State);
+        Assert.Equal(SyncHost.Contacts, first.Mappings.Single().Accepted);
+        Assert.Equal(SyncRunState.Succeeded, second.Mappings.Single().State);
+        Assert.Null((await host.GetMappingAsync(mapping)).PausedReason);
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await host.Db.CreateDbContextAsync(ct);
+        var notices = (await db.SchemaNotices.Where(n => n.ModelId == model).ToListAsync(ct)).Select(n => n.Message).Order().ToList();
+        Assert.Equal(2, notices.Count);
+        Assert.Contains(notices, m => m.Contains("`Department` was removed from Contact", StringComparison.Ordinal));
+        Assert.Contains(notices, m => m.Contains("`Loyalty_Tier__c` was added to Contact", StringComparison.Ordinal) && m.Contains("edit the model to add it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_removed_or_retyped_mapped_field_pauses_only_the_mapping_that_sends_it()
     {
         host.ResetDemo();

@@ -121,6 +121,7 @@ public class SyncHost : AppHost
             Collection = "Contact",
             Fields = all,
             SchemaSnapshot = all.Select(f => describe.FindField(f)!).Select(f => new ModelFieldSnapshot(f.Name, f.Type, f.Length, f.Nillable, f.Calculated)).ToList(),
+            CollectionFields = describe.Fields.Select(f => f.Name).ToList(),
             CreatedAt = DateTimeOffset.UtcNow,
             UpdatedAt = DateTimeOffset.UtcNow,
             Version = Guid.NewGuid(),
