@@ -1,7 +1,7 @@
-using UnifyAdmin.Core.Common;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Models;
 using UnifyAdmin.Core.Persistence;

@@ -1,7 +1,7 @@
-using UnifyAdmin.Core.Common;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using UnifyAdmin.Core.Common;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Salesforce;
 using UnifyAdmin.Core.Security;
@@ -22,6 +22,9 @@ public sealed record ModelSummary(DataModel Model, string SourceName, int Mappin
 
     public int FieldCount => Model.Fields.Count;
 }
+
+/// <summary>A schema change in Salesforce the sync noticed on a model's collection, for people to review.</summary>
+public sealed record SchemaNoticeView(long Id, Guid ModelId, string ModelName, string Message, DateTimeOffset At, bool PausedAMapping);
 
 /// <summary>A saved model for its page, with the mappings that use it (named for people).</summary>
 public sealed record ModelDetails(DataModel Model, string SourceName, SourceConnectionState SourceState, IReadOnlyList<string> Mappings);
@@ -154,30 +157,59 @@ public sealed class ModelService(
     }
 
     /// <summary>Deletes a model no mapping uses; otherwise refuses and names the mappings.</summary>
-    public async Task<IReadOnlyList<string>> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
+    public async Task<OperationResult> DeleteAsync(ClaimsPrincipal user, Guid id, CancellationToken ct)
     {
         if (!user.IsInRole(Roles.Admin))
         {
-            return ["Only an Admin can delete models."];
+            return OperationResult.Fail("Only an Admin can delete models.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(ct);
         var model = await db.Models.FirstOrDefaultAsync(m => m.Id == id, ct);
         if (model is null)
         {
-            return ["This model no longer exists."];
+            return OperationResult.Fail("This model no longer exists.");
         }
 
         var mappings = await MappingNamesAsync(db, id, ct);
         if (mappings.Count > 0)
         {
-            return [$"\"{model.Name}\" is used by {(mappings.Count == 1 ? "a mapping" : $"{mappings.Count} mappings")}: {string.Join("; ", mappings)}. Delete {(mappings.Count == 1 ? "it" : "them")} first."];
+            return OperationResult.Fail($"\"{model.Name}\" is used by {(mappings.Count == 1 ? "a mapping" : $"{mappings.Count} mappings")}: {string.Join("; ", mappings)}. Delete {(mappings.Count == 1 ? "it" : "them")} first.");
         }
 
         db.Models.Remove(model);
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Model {ModelId} deleted", id);
-        return [];
+        return OperationResult.Ok();
+    }
+
+    /// <summary>
+    /// Schema changes the sync noticed in Salesforce that nobody has dismissed yet, newest first: for one model,
+    /// or for every model when <paramref name="modelId"/> is null.
+    /// </summary>
+    public async Task<IReadOnlyList<SchemaNoticeView>> OpenNoticesAsync(Guid? modelId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var notices = await db.SchemaNotices.AsNoTracking()
+            .Where(n => !n.Resolved && (modelId == null || n.ModelId == modelId))
+            .Join(db.Models, n => n.ModelId, m => m.Id, (n, m) => new { n.Id, n.ModelId, ModelName = m.Name, n.Message, n.At, n.MappingId })
+            .ToListAsync(ct);
+        return notices.OrderByDescending(n => n.At).ThenByDescending(n => n.Id)
+            .Select(n => new SchemaNoticeView(n.Id, n.ModelId, n.ModelName, n.Message, n.At, n.MappingId is not null))
+            .ToList();
+    }
+
+    /// <summary>Marks a schema notice as seen, so it leaves the model page and the dashboard. Admins only.</summary>
+    public async Task<OperationResult> DismissNoticeAsync(ClaimsPrincipal user, long noticeId, CancellationToken ct)
+    {
+        if (!user.IsInRole(Roles.Admin))
+        {
+            return OperationResult.Fail("Only an Admin can dismiss schema notices.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var changed = await db.SchemaNotices.Where(n => n.Id == noticeId).ExecuteUpdateAsync(u => u.SetProperty(n => n.Resolved, true), ct);
+        return changed == 1 ? OperationResult.Ok() : OperationResult.Fail("This notice no longer exists.");
     }
 
     private async Task<OperationResult<Guid>> StoreAsync(ModelInput input, string name, List<string> fields, ModelFilter? filter, List<ModelFieldSnapshot> snapshot, List<string> collectionFields, CancellationToken ct)

@@ -121,7 +121,7 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
 
         Assert.Equal("Only an Admin can create or change models.", Assert.Single(create.Errors));
         Assert.Equal("Only an Admin can create or change models.", Assert.Single(change.Errors));
-        Assert.Equal("Only an Admin can delete models.", Assert.Single(delete));
+        Assert.Equal("Only an Admin can delete models.", Assert.Single(delete.Errors));
         Assert.Equal("Mine", (await LoadAsync(saved.Value)).Name);
         // Viewers still read models and previews.
         Assert.Single(await host.WithModelsAsync(m => m.ListAsync(sourceId, Cancel)));
@@ -145,8 +145,8 @@ public sealed class ModelServiceTests(ModelsAppHost host) : IClassFixture<Models
         var refused = await host.WithModelsAsync(m => m.DeleteAsync(ModelsAppHost.Admin, used, Cancel));
         var deleted = await host.WithModelsAsync(m => m.DeleteAsync(ModelsAppHost.Admin, unused, Cancel));
 
-        Assert.Equal("\"Used\" is used by a mapping: Identify to Profiles prod (Demo space). Delete it first.", Assert.Single(refused));
-        Assert.Empty(deleted);
+        Assert.Equal("\"Used\" is used by a mapping: Identify to Profiles prod (Demo space). Delete it first.", Assert.Single(refused.Errors));
+        Assert.True(deleted.Succeeded);
         var left = await host.WithModelsAsync(m => m.ListAsync(sourceId, Cancel));
         Assert.Equal(("Used", 1), (Assert.Single(left).Name, left[0].MappingCount));
     }

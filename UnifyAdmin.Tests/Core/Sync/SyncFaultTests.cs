@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using UnifyAdmin.Core.Mappings;
+using UnifyAdmin.Core.Models;
 using UnifyAdmin.Core.Security;
 using UnifyAdmin.Core.Sync;
 using UnifyAdmin.Demo.Salesforce;
@@ -41,6 +43,16 @@ public sealed class SyncFaultTests(SyncHost host) : IClassFixture<SyncHost>
         Assert.Equal(2, notices.Count);
         Assert.Contains(notices, m => m.Contains("`Department` was removed from Contact", StringComparison.Ordinal));
         Assert.Contains(notices, m => m.Contains("`Loyalty_Tier__c` was added to Contact", StringComparison.Ordinal) && m.Contains("edit the model to add it", StringComparison.Ordinal));
+
+        // What the model page and the dashboard show, until an Admin dismisses it.
+        var models = host.Services.GetRequiredService<ModelService>();
+        var open = await models.OpenNoticesAsync(model, ct);
+        Assert.Equal(2, open.Count);
+        Assert.All(open, n => Assert.False(n.PausedAMapping));
+        var viewer = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "viewer"), new Claim(ClaimTypes.Role, Roles.Viewer)], "test"));
+        Assert.Equal("Only an Admin can dismiss schema notices.", Assert.Single((await models.DismissNoticeAsync(viewer, open[0].Id, ct)).Errors));
+        Assert.True((await models.DismissNoticeAsync(Admin, open[0].Id, ct)).Succeeded);
+        Assert.Equal(open[1].Id, Assert.Single(await models.OpenNoticesAsync(model, ct)).Id);
     }
 
     [Fact]

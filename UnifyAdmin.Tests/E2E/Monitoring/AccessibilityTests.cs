@@ -2,6 +2,8 @@ using System.Reflection;
 using Deque.AxeCore.Playwright;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using UnifyAdmin.Core.Destinations;
 using UnifyAdmin.Core.Mappings;
@@ -38,7 +40,7 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
     /// <summary>One stop of the sweep: the route it covers and the address that shows it filled with data.</summary>
     private sealed record Stop(string Route, string Path, bool Interactive = true);
 
-    private sealed record Seed(Guid SourceId, Guid ModelId, Guid DestinationId, Guid MappingId, Guid RunId, string RecordId);
+    private sealed record Seed(Guid SourceId, Guid ModelId, Guid DestinationId, Guid MappingId, Guid RunId, string RecordId, string ModelName = "");
 
     private static IReadOnlyList<Stop> Stops(Seed s) =>
     [
@@ -117,7 +119,13 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
             found.AddRange(await ProblemsAsync(stop.Path));
         }
 
+        // The schema notice of the seed shows on its model page and, summed up, on the dashboard.
+        await Page.SetViewportSizeAsync(1280, 860);
+        await OpenAsync(new Stop("/models/{Id:guid}", $"/models/{seed.ModelId}"));
+        await Expect(Page.GetByTestId("schema-notice")).ToContainTextAsync("`Loyalty_Tier__c` was added to Contact");
         await OpenAsync(Stops(seed)[0]);
+        await Expect(Page.GetByTestId("dashboard-schema-notices").Filter(new() { HasText = seed.ModelName })).ToContainTextAsync("a schema change in Salesforce to review");
+        await Page.SetViewportSizeAsync(PhoneWidth, 844);
         await ScreenshotAsync(dark ? "accessibility-dashboard-phone-dark" : "accessibility-dashboard-phone-light");
         Assert.True(found.Count == 0, string.Join(Environment.NewLine, found));
     }
@@ -301,6 +309,13 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
         var run = await MonitoringSeed.RunAsync(Host.Services, flow, SyncRunState.Partial, 10, 2);
         var recordId = MonitoringSeed.ContactId(1);
         await MonitoringSeed.ErrorsAsync(Host.Services, flow, run, [(recordId, "Message larger than 32 KB", "{}"), (MonitoringSeed.ContactId(2), "Message larger than 32 KB", null)]);
-        return new Seed(sourceId, modelId, destination.Id, mapping.Value.Id, run, recordId);
+        // A schema change the sync noticed, so the model page and the dashboard show their notices too.
+        await using (var db = await Host.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(ct))
+        {
+            db.SchemaNotices.Add(new SchemaNotice { SourceId = sourceId, ModelId = modelId, Collection = "Contact", Message = $"Model \"{name}\": field `Loyalty_Tier__c` was added to Contact.", At = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync(ct);
+        }
+
+        return new Seed(sourceId, modelId, destination.Id, mapping.Value.Id, run, recordId, $"{name} contacts");
     }
 }

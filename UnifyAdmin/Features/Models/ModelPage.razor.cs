@@ -114,8 +114,9 @@ public sealed partial class ModelPage
         try
         {
             var user = (await AuthState.GetAuthenticationStateAsync()).User;
-            errors = await Models.DeleteAsync(user, Id, disposed.Token);
-            if (errors.Count == 0)
+            var result = await Models.DeleteAsync(user, Id, disposed.Token);
+            errors = result.Errors;
+            if (result.Succeeded)
             {
                 Snackbar.Add("Model deleted.", Severity.Success);
                 Navigation.NavigateTo($"/sources/{details.Model.SourceId}?tab=models");
