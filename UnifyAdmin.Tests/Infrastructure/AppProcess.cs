@@ -38,8 +38,11 @@ public sealed class AppProcess : IDisposable
         }
     }
 
-    /// <summary>Starts the app with the scheduler on and the in-app demo off: the flows' org and workspace live in the caller.</summary>
-    public static AppProcess Start(string appDll, string dataDirectory)
+    /// <summary>
+    /// Starts the app with the scheduler on and the in-app demo off: the flows' org and workspace live in the caller.
+    /// <paramref name="settings"/> (configuration keys with ':') are passed on as environment variables.
+    /// </summary>
+    public static AppProcess Start(string appDll, string dataDirectory, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet", [appDll])
         {
@@ -54,6 +57,11 @@ public sealed class AppProcess : IDisposable
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["Demo__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? [])
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var app = new AppProcess(Process.Start(start)!);
         app.process.OutputDataReceived += (_, e) => app.Keep(e.Data);
         app.process.ErrorDataReceived += (_, e) => app.Keep(e.Data);
@@ -62,10 +70,14 @@ public sealed class AppProcess : IDisposable
         return app;
     }
 
-    /// <summary>SIGKILL (no shutdown code runs), then waits until the process is gone.</summary>
+    /// <summary>SIGKILL (no shutdown code runs), then waits until the process is gone; nothing happens if it already is.</summary>
     public async Task KillAsync(CancellationToken ct = default)
     {
-        process.Kill(entireProcessTree: true);
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
         await process.WaitForExitAsync(ct);
     }
 

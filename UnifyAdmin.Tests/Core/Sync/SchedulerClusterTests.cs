@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Quartz;
 using UnifyAdmin.Core.Persistence;
 using UnifyAdmin.Core.Sync;
@@ -28,7 +26,7 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
     private readonly string dataDirectory = Path.Combine(Path.GetTempPath(), "unifyadmin-tests", "cluster-" + Guid.NewGuid().ToString("N"));
     private readonly FireLog fires = new();
     private readonly List<ClusterNode> nodes = [];
-    private readonly List<Process> children = [];
+    private readonly List<AppProcess> children = [];
     private PostgresTestDatabase store = null!;
     private LoopbackHost demo = null!;
 
@@ -36,24 +34,12 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
 
     private async Task StartDemoAsync(int contacts)
     {
-        demo = await LoopbackHost.StartAsync(
-            b =>
-            {
-                b.Services.TryAddSingleton(TimeProvider.System);
-                b.Services.AddSalesforceDemo(b.Configuration);
-                b.Services.AddSegmentDemo(b.Configuration);
-            },
-            app =>
-            {
-                app.MapSalesforceDemo();
-                app.MapSegmentDemo();
-            },
-            new Dictionary<string, string?>
-            {
-                ["Demo:Salesforce:ObjectSizes:Contact"] = contacts.ToString(CultureInfo.InvariantCulture),
-                ["Demo:Salesforce:DailyApiLimit"] = "1000000",
-                ["Demo:Segment:MaxKeptMessages"] = "200000",
-            });
+        demo = await LoopbackHost.StartDemoAsync(new Dictionary<string, string?>
+        {
+            ["Demo:Salesforce:ObjectSizes:Contact"] = contacts.ToString(CultureInfo.InvariantCulture),
+            ["Demo:Salesforce:DailyApiLimit"] = "1000000",
+            ["Demo:Segment:MaxKeptMessages"] = "200000",
+        });
     }
 
     public async ValueTask DisposeAsync()
@@ -61,12 +47,6 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
         // A test that failed before its kill must not leave an instance running.
         foreach (var child in children)
         {
-            if (!child.HasExited)
-            {
-                child.Kill(entireProcessTree: true);
-                await child.WaitForExitAsync();
-            }
-
             child.Dispose();
         }
 
@@ -167,7 +147,7 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
         // The org answers nothing for now: the run (saved before its first call) is still going when its
         // instance is killed, however long the other instance takes to start.
         org.SetResponseDelay(TimeSpan.FromMinutes(10));
-        var doomed = StartAppProcess();
+        var doomed = AppProcess.Start(typeof(Program).Assembly.Location, dataDirectory, ClusterNode.ChildSettings(store));
         children.Add(doomed);
         await Eventually.TrueAsync(async () => await RunningRunAsync(sourceId) is not null, "the first instance started the run", TimeSpan.FromSeconds(120));
         var doomedId = (await CheckedInAsync()).Single();
@@ -176,8 +156,7 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await CheckedInAsync()).Count == 2, "both instances checked in to the store", TimeSpan.FromSeconds(60));
         var abandoned = (await RunningRunAsync(sourceId))!.Value;
 
-        doomed.Kill(entireProcessTree: true);
-        await doomed.WaitForExitAsync(TestContext.Current.CancellationToken);
+        await doomed.KillAsync(TestContext.Current.CancellationToken);
         org.SetResponseDelay(TimeSpan.Zero);
 
         // The firing ends after the run has written its outcome, so waiting for it leaves nothing in flight.
@@ -254,34 +233,6 @@ public sealed class SchedulerClusterTests : IAsyncLifetime
     private SqliteAppDbContext Open() => new(new DbContextOptionsBuilder<SqliteAppDbContext>()
         .UseSqlite($"Data Source={Path.Combine(dataDirectory, "unifyadmin.db")};Pooling=False")
         .Options);
-
-    /// <summary>The app as a child process in the same cluster, so that it can be killed outright.</summary>
-    private Process StartAppProcess()
-    {
-        var appDll = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [appDll])
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(appDll)!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["DataDirectory"] = dataDirectory;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        foreach (var (key, value) in ClusterNode.ChildSettings(store))
-        {
-            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
 
     /// <summary>One instance of the cluster, in this process, with the listener that records every firing.</summary>
     private sealed class ClusterNode(string data, LoopbackHost demo, PostgresTestDatabase store, FireLog fires, bool schedulerEnabled) : SyncHost
