@@ -12,6 +12,15 @@ public sealed class DescribeCache(ISalesforceClient client)
     private readonly Dictionary<string, Entry> entries = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim gate = new(1, 1);
 
+    private DescribeCache(ISalesforceClient client, IEnumerable<KeyValuePair<string, Entry>> known)
+        : this(client)
+    {
+        foreach (var (name, entry) in known)
+        {
+            entries[name] = entry with { Revalidated = false };
+        }
+    }
+
     /// <summary>REST calls made for describes (304s included: Salesforce counts them too).</summary>
     public int Calls { get; private set; }
 
@@ -43,6 +52,23 @@ public sealed class DescribeCache(ISalesforceClient client)
             var describe = answer.Describe ?? await client.DescribeAsync(objectName, ct);
             entries[objectName] = new Entry(describe, answer.LastModified, Revalidated: true);
             return describe;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A cache for another client of the same org (a later sync run's) that starts from these copies, each to be
+    /// checked against the org on its next revalidating read: an unchanged object then costs a 304.
+    /// </summary>
+    public DescribeCache WithClient(ISalesforceClient other)
+    {
+        gate.Wait();
+        try
+        {
+            return new DescribeCache(other, entries.ToList());
         }
         finally
         {
