@@ -561,7 +561,6 @@ public sealed partial class SyncEngine(
                     }
                 }
             }
-
         }
         catch
         {

@@ -123,6 +123,7 @@ public sealed class AccessibilityTests(MappingAppHost host, BrowserFixture brows
         await Page.SetViewportSizeAsync(1280, 860);
         await OpenAsync(new Stop("/models/{Id:guid}", $"/models/{seed.ModelId}"));
         await Expect(Page.GetByTestId("schema-notice")).ToContainTextAsync("`Loyalty_Tier__c` was added to Contact");
+        await ScreenshotAsync(dark ? "schema-notices-dark" : "schema-notices-light");
         await OpenAsync(Stops(seed)[0]);
         await Expect(Page.GetByTestId("dashboard-schema-notices").Filter(new() { HasText = seed.ModelName })).ToContainTextAsync("a schema change in Salesforce to review");
         await Page.SetViewportSizeAsync(PhoneWidth, 844);
